@@ -1,0 +1,58 @@
+// The acrx entry: runs the command line, turns every failure into one stderr line and an exit code.
+import { CommanderError } from 'commander';
+import { AcrxError, ExitCode, InterruptedError, UsageError } from '../errors.js';
+import { colorAllowed, Status } from '../output/status.js';
+import type { Io } from './context.js';
+import { buildProgram } from './program.js';
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  const debug = argv.includes('--debug');
+  const status = new Status(io.stderr, debug ? 'debug' : 'normal', colorAllowed(io.stderr, io.env));
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    outputError: () => undefined,
+  });
+  for (const command of allCommands(program)) {
+    command.exitOverride();
+    command.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: () => undefined });
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    return report(error, status, io.signal.aborted);
+  }
+}
+
+function report(error: unknown, status: Status, interrupted: boolean): number {
+  if (interrupted) {
+    status.error('interrupted');
+    return new InterruptedError().exitCode;
+  }
+  if (error instanceof CommanderError) {
+    // --help and --version end through here too, with exit code 0.
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
+    status.error(error.message.replace(/^error: /, ''));
+    return ExitCode.usage;
+  }
+  if (error instanceof AcrxError) {
+    status.error(error.message);
+    if (status.debugging && error.cause instanceof Error) status.debug(`cause: ${error.cause.message}`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  status.error(message);
+  if (status.debugging && error instanceof Error && error.stack) status.debug(error.stack);
+  return error instanceof UsageError ? ExitCode.usage : ExitCode.error;
+}
+
+function* allCommands(command: import('commander').Command): Generator<import('commander').Command> {
+  for (const child of command.commands) {
+    yield child;
+    yield* allCommands(child);
+  }
+}

@@ -1,0 +1,96 @@
+// The commander tree. Actions load their implementation lazily, so `acrx --help` stays light.
+import { Command } from 'commander';
+import { packageVersion } from '../version.js';
+import type { CommandContext, GlobalOptions, Io, RegistryOptions, RegistrySession } from './context.js';
+import { addGlobalOptions, addRegistryOptions, orderOption, parseTop } from './options.js';
+
+type RepositoryOptions = RegistryOptions &
+  GlobalOptions & { repository?: string; image?: string; top?: string; orderby?: 'time_asc' | 'time_desc'; detail?: boolean };
+
+/** Runs one command: validate, call, render, write stdout. */
+async function execute(io: Io, options: GlobalOptions, run: (context: CommandContext) => Promise<unknown>): Promise<void> {
+  const { createContext } = await import('./context.js');
+  const { render } = await import('../output/render.js');
+  const context = createContext(options, io);
+  const result = await run(context);
+  const text = await render(result, { format: context.format, ...(context.query ? { query: context.query } : {}), color: context.color });
+  if (text) io.stdout.write(text);
+}
+
+/** Opens the registry session for one command and closes it however the command ends. */
+async function withRegistry<T>(context: CommandContext, options: RegistryOptions, use: (session: RegistrySession) => Promise<T>): Promise<T> {
+  const { openRegistry } = await import('./context.js');
+  const session = openRegistry(context, options);
+  try {
+    return await use(session);
+  } finally {
+    await session.close();
+  }
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('acrx')
+    .description('Manage container registries the way `az acr` does, against any OCI registry.')
+    .version(packageVersion(), '--version', 'print the version')
+    .showSuggestionAfterError(true);
+
+  const repository = program.command('repository').description('Manage repositories (image names) of a registry.');
+
+  addRegistryOptions(repository.command('list').description('List repositories of a registry.'))
+    .option('--top <n>', 'limit the number of items in the results')
+    .action((options: RepositoryOptions) =>
+      execute(io, options, async (context) => {
+        const top = parseTop(options.top);
+        const { listRepositories } = await import('./repository-read.js');
+        return withRegistry(context, options, (session) => listRepositories(session, top !== undefined ? { top } : {}));
+      }),
+    );
+
+  for (const [name, description] of [
+    ['show-tags', 'Show tags of a repository.'],
+    ['show-manifests', 'Show manifests of a repository with their tags and timestamps.'],
+  ] as const) {
+    addRegistryOptions(repository.command(name).description(description))
+      .requiredOption('--repository <repository>', 'the name of the repository')
+      .option('--top <n>', 'limit the number of items in the results')
+      .addOption(orderOption())
+      .option('--detail', 'show detailed information')
+      .action((options: RepositoryOptions) =>
+        execute(io, options, async (context) => {
+          const { validateRepositoryName } = await import('../registry/reference.js');
+          const repositoryName = validateRepositoryName(options.repository ?? '');
+          const top = parseTop(options.top);
+          const listing = { ...(top !== undefined ? { top } : {}), ...(options.orderby ? { orderby: options.orderby } : {}), detail: options.detail === true };
+          const read = await import('./repository-read.js');
+          return withRegistry<unknown>(context, options, (session) =>
+            name === 'show-tags' ? read.showTags(session, repositoryName, listing) : read.showManifests(session, repositoryName, listing),
+          );
+        }),
+      );
+  }
+
+  addRegistryOptions(repository.command('show').description('Get the attributes of a repository or an image.'))
+    .option('--repository <repository>', 'the name of the repository')
+    .option('-t, --image <image>', "the name of the image: 'name:tag' or 'name@digest' ('name' means 'name:latest')")
+    .action((options: RepositoryOptions) =>
+      execute(io, options, async (context) => {
+        const { exactlyOneTarget } = await import('./targets.js');
+        const target = exactlyOneTarget(options, { allowDigest: true });
+        const read = await import('./repository-read.js');
+        return withRegistry<unknown>(context, options, (session) =>
+          target.image ? read.showImage(session, target.image) : read.showRepository(session, target.repository),
+        );
+      }),
+    );
+
+  addGlobalOptions(program.command('configure').description('Set defaults: acrx configure --defaults registry=NAME [output=FORMAT].'))
+    .option('--defaults <pairs...>', 'space-separated KEY=VALUE pairs; keys: registry, output')
+    .action((options: GlobalOptions & { defaults?: string[] }) =>
+      execute(io, options, async (context) => {
+        const { configure } = await import('./configure.js');
+        return configure(context, options.defaults);
+      }),
+    );
+
+  return program;
+}

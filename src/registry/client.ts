@@ -1,0 +1,204 @@
+// The typed OCI distribution client: catalog, tags, manifests and blobs of one registry.
+import { NotFoundError, RefusedError, RegistryError } from '../errors.js';
+import { errorFromResponse } from '../transport/registry-errors.js';
+import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
+import { mapLimit } from '../util/concurrency.js';
+import { canVerify, digestOf } from '../util/digest.js';
+import { MANIFEST_ACCEPT } from './media-types.js';
+import { listPaged } from './paging.js';
+import { formatImage, isDigest, registryBaseUrl, type ImageReference, type RegistryTarget } from './reference.js';
+
+export interface Descriptor {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface PlatformDescriptor extends Descriptor {
+  platform?: { architecture?: string; os?: string; variant?: string };
+}
+
+/** The fields of an OCI/Docker manifest or index acrx reads. */
+export interface ManifestBody {
+  schemaVersion?: number;
+  mediaType?: string;
+  artifactType?: string;
+  config?: Descriptor;
+  layers?: Descriptor[];
+  manifests?: PlatformDescriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+export interface ManifestDocument {
+  descriptor: Descriptor;
+  body: ManifestBody;
+}
+
+export interface ClientOptions {
+  /** Requests in flight for per-tag work. */
+  concurrency: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+export class RegistryClient {
+  readonly base: URL;
+
+  constructor(
+    readonly target: RegistryTarget,
+    private readonly transport: Transport,
+    private readonly options: ClientOptions = { concurrency: DEFAULT_CONCURRENCY },
+  ) {
+    this.base = registryBaseUrl(target);
+  }
+
+  get host(): string {
+    return this.target.loginServer;
+  }
+
+  /** GET /v2/: proves the host is a registry and lets the auth layer learn its challenge. */
+  async ping(): Promise<void> {
+    const url = new URL('/v2/', this.base);
+    const response = await this.send({ method: 'GET', url, headers: { accept: 'application/json' }, probe: true });
+    await response.discard();
+    const html = (response.headers['content-type'] ?? '').includes('text/html');
+    const challenged = response.status === 401 && response.headers['www-authenticate'] !== undefined;
+    if ((response.status === 200 && !html) || challenged) return;
+    throw new RegistryError(
+      `${this.host} does not look like an OCI registry: GET /v2/ answered HTTP ${response.status}${html ? ' with an HTML page' : ''}`,
+    );
+  }
+
+  async listRepositories(limit?: number, onProgress?: (count: number) => void): Promise<string[]> {
+    try {
+      return await listPaged({
+        transport: this.transport,
+        url: new URL('/v2/_catalog', this.base),
+        itemsKey: 'repositories',
+        scopes: ['registry:catalog:*'],
+        subject: 'the repository catalog',
+        ...this.signal(),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(onProgress ? { onPage: onProgress } : {}),
+      });
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new RefusedError(`${this.host} does not offer the repository catalog (GET /v2/_catalog answered 404)`);
+      }
+      throw error;
+    }
+  }
+
+  async listTags(repository: string, onProgress?: (count: number) => void): Promise<string[]> {
+    return listPaged({
+      transport: this.transport,
+      url: new URL(`/v2/${repository}/tags/list`, this.base),
+      itemsKey: 'tags',
+      scopes: [pullScope(repository)],
+      subject: `repository '${repository}'`,
+      ...this.signal(),
+      ...(onProgress ? { onPage: onProgress } : {}),
+    });
+  }
+
+  /** HEAD a manifest: digest, media type and size without the body. */
+  async resolveManifest(image: ImageReference): Promise<Descriptor> {
+    const response = await this.manifestRequest('HEAD', image);
+    await response.discard();
+    const digest = response.headers['docker-content-digest'];
+    const length = Number(response.headers['content-length']);
+    if (!digest || !isDigest(digest) || !Number.isFinite(length)) {
+      // Registries may leave the digest off HEAD answers; the body then tells.
+      return (await this.fetchManifest(image)).descriptor;
+    }
+    return { digest, mediaType: mediaTypeOf(response), size: length };
+  }
+
+  /** GET a manifest and verify its bytes against the digest asked for and the one the registry names. */
+  async fetchManifest(image: ImageReference): Promise<ManifestDocument> {
+    const response = await this.manifestRequest('GET', image);
+    const bytes = await response.bytes();
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+      throw new RegistryError(`${this.host} sent a manifest of ${bytes.length} bytes for ${formatImage(image)}; the limit is 4 MiB`);
+    }
+    const claimed = response.headers['docker-content-digest'];
+    const expected = image.digest ?? (claimed && isDigest(claimed) ? claimed : undefined);
+    const digest = digestOf(bytes, expected);
+    if (expected && canVerify(expected) && digest !== expected) {
+      throw new RegistryError(`${this.host} sent a manifest for ${formatImage(image)} whose content does not match its digest ${expected} (got ${digest})`);
+    }
+    let body: ManifestBody;
+    try {
+      body = JSON.parse(bytes.toString('utf8')) as ManifestBody;
+    } catch {
+      throw new RegistryError(`${this.host} sent a manifest for ${formatImage(image)} that is not JSON`);
+    }
+    if (typeof body !== 'object' || body === null) {
+      throw new RegistryError(`${this.host} sent a manifest for ${formatImage(image)} that is not a JSON object`);
+    }
+    return { descriptor: { digest: expected ?? digest, mediaType: body.mediaType ?? mediaTypeOf(response), size: bytes.length }, body };
+  }
+
+  /** GET a small JSON blob (an image config), verified against its digest. */
+  async fetchJsonBlob(repository: string, descriptor: Descriptor): Promise<unknown> {
+    const url = new URL(`/v2/${repository}/blobs/${descriptor.digest}`, this.base);
+    const request: HttpRequest = { method: 'GET', url, headers: { accept: descriptor.mediaType }, scopes: [pullScope(repository)] };
+    const response = await this.send(request);
+    if (response.status !== 200) throw await errorFromResponse(request, response, `blob '${repository}@${descriptor.digest}'`);
+    const bytes = await response.bytes();
+    if (canVerify(descriptor.digest) && digestOf(bytes, descriptor.digest) !== descriptor.digest) {
+      throw new RegistryError(`${this.host} sent blob ${descriptor.digest} of ${repository} with content that does not match its digest`);
+    }
+    try {
+      return JSON.parse(bytes.toString('utf8')) as unknown;
+    } catch {
+      throw new RegistryError(`blob ${descriptor.digest} of ${repository} is not JSON`);
+    }
+  }
+
+  /** Resolves every tag to its manifest descriptor, a bounded number of HEADs at a time. */
+  async resolveTags(repository: string, tags: readonly string[], onProgress?: (done: number) => void): Promise<Map<string, Descriptor>> {
+    let done = 0;
+    const descriptors = await this.mapConcurrent(tags, async (tag) => {
+      const descriptor = await this.resolveManifest({ repository, tag });
+      onProgress?.(++done);
+      return descriptor;
+    });
+    return new Map(tags.map((tag, index) => [tag, descriptors[index] as Descriptor]));
+  }
+
+  mapConcurrent<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+    return mapLimit(items, this.options.concurrency, fn);
+  }
+
+  private async manifestRequest(method: 'GET' | 'HEAD', image: ImageReference): Promise<HttpResponse> {
+    const reference = image.digest ?? image.tag ?? 'latest';
+    const url = new URL(`/v2/${image.repository}/manifests/${reference}`, this.base);
+    const request: HttpRequest = { method, url, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(image.repository)] };
+    const response = await this.send(request);
+    if (response.status !== 200) {
+      const subject = image.digest ? `manifest '${formatImage(image)}'` : `image '${formatImage(image)}'`;
+      throw await errorFromResponse(request, response, subject);
+    }
+    return response;
+  }
+
+  private send(request: HttpRequest): Promise<HttpResponse> {
+    return this.transport({ ...request, ...this.signal() });
+  }
+
+  private signal(): { signal?: AbortSignal } {
+    return this.options.signal ? { signal: this.options.signal } : {};
+  }
+}
+
+export function pullScope(repository: string): string {
+  return `repository:${repository}:pull`;
+}
+
+function mediaTypeOf(response: HttpResponse): string {
+  return (response.headers['content-type'] ?? '').split(';', 1)[0]?.trim() ?? '';
+}

@@ -1,0 +1,87 @@
+// What one manifest is, in az's field names, from what any OCI registry can tell: the manifest itself
+// and, for images, their config. Fields the registry cannot provide are left out, never invented.
+import type { Descriptor, ManifestDocument, RegistryClient } from './client.js';
+import { IMAGE_CONFIG_TYPES } from './media-types.js';
+
+export interface PlatformReference {
+  digest: string;
+  mediaType?: string;
+  architecture?: string;
+  os?: string;
+  variant?: string;
+}
+
+export interface ManifestDetail {
+  digest: string;
+  mediaType: string;
+  /** Bytes of the manifest itself. */
+  size: number;
+  /** Manifest, config and layers together, for images and artifacts. */
+  imageSize?: number;
+  /** The image config's `created`, else the `org.opencontainers.image.created` annotation. */
+  createdTime?: string;
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  configMediaType?: string;
+  artifactType?: string;
+  /** Digest of the manifest this one refers to (signatures, SBOMs). */
+  subject?: string;
+  references?: PlatformReference[];
+}
+
+const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+const EMPTY_CONFIG = 'application/vnd.oci.empty.v1+json';
+
+export async function describeManifest(client: RegistryClient, repository: string, document: ManifestDocument): Promise<ManifestDetail> {
+  const { descriptor, body } = document;
+  const detail: ManifestDetail = { digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size };
+  const annotated = body.annotations?.[CREATED_ANNOTATION];
+
+  if (Array.isArray(body.manifests)) {
+    detail.references = body.manifests.filter(isDescriptor).map((child) => ({
+      digest: child.digest,
+      ...(child.mediaType ? { mediaType: child.mediaType } : {}),
+      ...(child.platform?.architecture ? { architecture: child.platform.architecture } : {}),
+      ...(child.platform?.os ? { os: child.platform.os } : {}),
+      ...(child.platform?.variant ? { variant: child.platform.variant } : {}),
+    }));
+  }
+
+  if (isDescriptor(body.config)) {
+    const config = body.config;
+    detail.configMediaType = config.mediaType;
+    const layers = Array.isArray(body.layers) ? body.layers.filter(isDescriptor) : [];
+    detail.imageSize = descriptor.size + config.size + layers.reduce((sum, layer) => sum + layer.size, 0);
+    const artifactType = body.artifactType ?? (IMAGE_CONFIG_TYPES.has(config.mediaType) || config.mediaType === EMPTY_CONFIG ? undefined : config.mediaType);
+    if (artifactType) detail.artifactType = artifactType;
+    if (IMAGE_CONFIG_TYPES.has(config.mediaType)) Object.assign(detail, await readImageConfig(client, repository, config));
+  } else if (body.artifactType) {
+    detail.artifactType = body.artifactType;
+  }
+
+  if (!detail.createdTime && annotated) detail.createdTime = annotated;
+  if (isDescriptor(body.subject)) detail.subject = body.subject.digest;
+  return detail;
+}
+
+async function readImageConfig(client: RegistryClient, repository: string, config: Descriptor): Promise<Partial<ManifestDetail>> {
+  const parsed = await client.fetchJsonBlob(repository, config);
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  const fields = parsed as Record<string, unknown>;
+  const text = (key: string): Partial<Record<string, string>> =>
+    typeof fields[key] === 'string' && fields[key] ? { [key]: fields[key] as string } : {};
+  const created = text('created').created;
+  return {
+    ...(created ? { createdTime: created } : {}),
+    ...text('architecture'),
+    ...text('os'),
+    ...text('variant'),
+  };
+}
+
+function isDescriptor(value: unknown): value is Descriptor & { platform?: PlatformReference } {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Descriptor>;
+  return typeof candidate.digest === 'string' && typeof candidate.mediaType === 'string' && typeof candidate.size === 'number';
+}

@@ -1,0 +1,103 @@
+// The one paging helper: asks for n=1000, follows Link (same origin only), halves n when the registry
+// rejects the page size, and fails loudly on a Link loop. A partial list is never returned as complete.
+import { RegistryError } from '../errors.js';
+import { errorFromEntries, readOciErrors } from '../transport/registry-errors.js';
+import { sameOrigin, type Transport } from '../transport/types.js';
+import { nextLink } from './link.js';
+
+export const DEFAULT_PAGE_SIZE = 1000;
+const PAGE_SIZE_REJECTED = new Set(['PAGINATION_NUMBER_INVALID', 'UNSUPPORTED']);
+
+export interface PagedListOptions {
+  transport: Transport;
+  /** First page, without `n`. */
+  url: URL;
+  itemsKey: 'tags' | 'repositories';
+  scopes: string[];
+  /** What is being listed, for messages: "tags of repository 'hello'". */
+  subject: string;
+  /** Stop once this many items are in (--top). */
+  limit?: number;
+  pageSize?: number;
+  onPage?: (itemsSoFar: number) => void;
+  signal?: AbortSignal;
+}
+
+export async function listPaged(options: PagedListOptions): Promise<string[]> {
+  const items: string[] = [];
+  const visited = new Set<string>();
+  const cursors = new Set<string>();
+  let pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  let url: URL | undefined = withPageSize(options.url, pageSize, options.limit);
+
+  while (url) {
+    if (visited.has(url.href)) throw loopError(options, url);
+    const response = await options.transport({
+      method: 'GET',
+      url,
+      headers: { accept: 'application/json' },
+      scopes: options.scopes,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (response.status === 400 && url.searchParams.has('n')) {
+      const entries = await readOciErrors(response);
+      const sizeRejected = entries.some((e) => PAGE_SIZE_REJECTED.has(e.code) || /\bn\b|maxResults|page size|number of results/i.test(e.message));
+      const current = Number(url.searchParams.get('n'));
+      if (sizeRejected && current > 1) {
+        pageSize = Math.floor(current / 2);
+        url = new URL(url.href);
+        url.searchParams.set('n', String(pageSize));
+        continue;
+      }
+      throw errorFromEntries({ method: 'GET', url }, 400, entries, options.subject);
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw errorFromEntries({ method: 'GET', url }, response.status, await readOciErrors(response), options.subject);
+    }
+    visited.add(url.href);
+    const cursor = url.searchParams.get('last');
+    if (cursor !== null) cursors.add(cursor);
+
+    items.push(...pageItems(await response.json(), options, url));
+    options.onPage?.(items.length);
+    if (options.limit !== undefined && items.length >= options.limit) return items.slice(0, options.limit);
+
+    const link = nextLink(response.headers['link']);
+    if (!link) break;
+    const next: URL = new URL(link, url);
+    if (!sameOrigin(next, url)) {
+      throw new RegistryError(
+        `${url.host} sent a next-page link to another origin (${next.protocol}//${next.host}) while listing ${options.subject}; refusing to follow it, and not returning a partial list`,
+      );
+    }
+    const nextCursor = next.searchParams.get('last');
+    if (nextCursor !== null && cursors.has(nextCursor)) throw loopError(options, next);
+    if (options.limit !== undefined && next.searchParams.has('n')) {
+      next.searchParams.set('n', String(Math.min(Number(next.searchParams.get('n')) || pageSize, options.limit - items.length)));
+    }
+    url = next;
+  }
+  return items;
+}
+
+function withPageSize(url: URL, pageSize: number, limit: number | undefined): URL {
+  const first = new URL(url.href);
+  first.searchParams.set('n', String(limit !== undefined ? Math.min(pageSize, Math.max(limit, 1)) : pageSize));
+  return first;
+}
+
+function pageItems(body: unknown, options: PagedListOptions, url: URL): string[] {
+  const list = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[options.itemsKey] : undefined;
+  // Some registries answer `null` for an empty list.
+  if (list === null) return [];
+  if (!Array.isArray(list)) {
+    throw new RegistryError(`${url.host} answered ${url.pathname} without a '${options.itemsKey}' list; is it an OCI registry?`);
+  }
+  return list.filter((item): item is string => typeof item === 'string' && item.length > 0);
+}
+
+function loopError(options: PagedListOptions, url: URL): RegistryError {
+  return new RegistryError(
+    `${url.host} returned a page it had already sent (cursor '${url.searchParams.get('last') ?? ''}') while listing ${options.subject}; stopping rather than returning a partial list`,
+  );
+}

@@ -1,0 +1,103 @@
+// The auth layer: answers the registry's 401 challenge with Basic or a bearer token, caches tokens per
+// (realm, service, scope set), renews them before they expire, and asks again on insufficient_scope.
+import { AuthError } from '../errors.js';
+import { basicAuthorization, type Credential, type CredentialSource } from '../auth/credential.js';
+import { parseChallenges, type Challenge } from './challenge.js';
+import { realmMayReceiveCredentials } from './realm-policy.js';
+import { fetchToken, type BearerToken } from './token.js';
+import { sameOrigin, type HttpRequest, type HttpResponse, type Transport } from './types.js';
+
+export interface AuthOptions {
+  registry: URL;
+  credentials: CredentialSource;
+  now?: () => number;
+}
+
+export function authTransport(next: Transport, options: AuthOptions): Transport {
+  const now = options.now ?? Date.now;
+  let challenge: Challenge | undefined;
+  let credential: Promise<Credential | undefined> | undefined;
+  const tokens = new Map<string, Promise<BearerToken>>();
+
+  const loadCredential = (): Promise<Credential | undefined> => (credential ??= options.credentials());
+
+  const token = async (active: Challenge, scopes: string[], fresh: boolean): Promise<BearerToken> => {
+    const realm = realmOf(active, options.registry);
+    const key = `${realm.href}\n${active.params.service ?? ''}\n${scopes.join(' ')}`;
+    const cached = tokens.get(key);
+    if (cached && !fresh) {
+      const held = await cached.catch(() => undefined);
+      if (held && held.expiresAt - now() > renewalMargin(held.lifetimeMs)) return held;
+    }
+    const found = await loadCredential();
+    const useful = found?.kind === 'registry-token' ? undefined : found;
+    if (useful && !realmMayReceiveCredentials(realm, options.registry)) {
+      throw new AuthError(
+        `refusing to send credentials for ${options.registry.host} to the token service ${realm.protocol}//${realm.host}: ` +
+          'it is not HTTPS on the registry\'s own host or domain',
+      );
+    }
+    const pending = fetchToken(next, { realm, service: active.params.service, scopes, credential: useful }, now);
+    tokens.set(key, pending);
+    pending.catch(() => tokens.delete(key));
+    return pending;
+  };
+
+  const authorization = async (active: Challenge, scopes: string[], fresh: boolean): Promise<string | undefined> => {
+    if (active.scheme === 'bearer') {
+      const found = await loadCredential();
+      if (found?.kind === 'registry-token') return `Bearer ${found.token}`;
+      return `Bearer ${(await token(active, scopes, fresh)).value}`;
+    }
+    if (active.scheme === 'basic') {
+      const found = await loadCredential();
+      if (found?.kind === 'basic') return basicAuthorization(found.username, found.password);
+    }
+    return undefined;
+  };
+
+  return async (request: HttpRequest): Promise<HttpResponse> => {
+    if (!sameOrigin(request.url, options.registry) || request.headers.authorization || request.sensitive) {
+      return next(request);
+    }
+    const scopes = normalizeScopes(request.scopes ?? []);
+    const first = challenge ? await authorization(challenge, scopes, false) : undefined;
+    const response = await next(withAuthorization(request, first));
+    if (response.status !== 401) return response;
+
+    const offered = pickChallenge(parseChallenges(response.headers['www-authenticate']));
+    if (!offered) return response;
+    challenge = offered;
+    if (request.probe) return response;
+    const wanted = normalizeScopes([...scopes, ...(offered.params.scope?.split(' ') ?? [])]);
+    const second = await authorization(offered, wanted, first !== undefined);
+    if (second === undefined || second === first) return response;
+    await response.discard();
+    return next(withAuthorization(request, second));
+  };
+}
+
+function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {
+  return authorization ? { ...request, headers: { ...request.headers, authorization } } : request;
+}
+
+function pickChallenge(challenges: Challenge[]): Challenge | undefined {
+  return challenges.find((c) => c.scheme === 'bearer' && c.params.realm) ?? challenges.find((c) => c.scheme === 'basic');
+}
+
+function realmOf(challenge: Challenge, registry: URL): URL {
+  try {
+    return new URL(challenge.params.realm ?? '', registry);
+  } catch {
+    throw new AuthError(`${registry.host} sent an unusable token realm '${challenge.params.realm ?? ''}'`);
+  }
+}
+
+function normalizeScopes(scopes: string[]): string[] {
+  return [...new Set(scopes.filter(Boolean))].sort();
+}
+
+// Renew with a tenth of the lifetime left (at least 5 s, at most 30 s), so a token never expires mid-request.
+function renewalMargin(lifetimeMs: number): number {
+  return Math.min(30_000, Math.max(5_000, lifetimeMs / 10));
+}

@@ -1,0 +1,163 @@
+// The bottom layer: one keep-alive connection pool (undici) that every request of a run shares.
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { RegistryError, UsageError } from '../errors.js';
+import type { HttpRequest, HttpResponse, Transport } from './types.js';
+
+export interface ConnectionOptions {
+  /** Skip TLS certificate verification (--insecure). */
+  insecure?: boolean;
+  /** Extra trusted CA bundle (--ca-file), added to the system and NODE_EXTRA_CA_CERTS roots. */
+  caFile?: string;
+  /** Sockets per origin; the registry client keeps this many requests in flight. */
+  connections?: number;
+  /** Milliseconds to wait for response headers, and between body chunks. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
+  const env = options.env ?? process.env;
+  const tls = {
+    rejectUnauthorized: !options.insecure,
+    ...(options.caFile ? { ca: trustedCertificates(options.caFile, env) } : {}),
+  };
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const common = {
+    connections: options.connections ?? 16,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connectTimeout: Math.min(timeout, 30_000),
+  };
+  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name]);
+  return proxied
+    ? new EnvHttpProxyAgent({ ...common, connect: tls, requestTls: tls })
+    : new Agent({ ...common, connect: tls });
+}
+
+// Passing `ca` replaces Node's default roots, so the defaults and NODE_EXTRA_CA_CERTS are added back.
+function trustedCertificates(caFile: string, env: NodeJS.ProcessEnv): string[] {
+  const read = (file: string, flag: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${flag} '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  };
+  const extra = env.NODE_EXTRA_CA_CERTS ? [read(env.NODE_EXTRA_CA_CERTS, 'NODE_EXTRA_CA_CERTS')] : [];
+  return [...rootCertificates, ...extra, read(caFile, '--ca-file')];
+}
+
+export function createBaseTransport(dispatcher: Dispatcher): Transport {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    let answer: Dispatcher.ResponseData;
+    try {
+      answer = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body ?? null,
+        dispatcher,
+        signal: req.signal ?? null,
+      });
+    } catch (error) {
+      throw connectionError(req.url, error);
+    }
+    return wrapResponse(req.url, answer);
+  };
+}
+
+function wrapResponse(url: URL, answer: Dispatcher.ResponseData): HttpResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const body = answer.body;
+  const bytes = async (): Promise<Buffer> => {
+    try {
+      return Buffer.from(await body.arrayBuffer());
+    } catch (error) {
+      throw connectionError(url, error);
+    }
+  };
+  return {
+    status: answer.statusCode,
+    headers,
+    url,
+    bytes,
+    text: async () => (await bytes()).toString('utf8'),
+    json: async () => {
+      const text = (await bytes()).toString('utf8');
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new RegistryError(`${url.host} returned a response that is not JSON for ${url.pathname} (HTTP ${answer.statusCode})`);
+      }
+    },
+    discard: async () => {
+      await body.dump().catch(() => undefined);
+    },
+  };
+}
+
+const NETWORK_PHRASES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no response within the timeout',
+  UND_ERR_BODY_TIMEOUT: 'response body stalled past the timeout',
+  UND_ERR_SOCKET: 'connection closed unexpectedly',
+  UND_ERR_CLOSED: 'connection closed unexpectedly',
+};
+
+/** Network failures become one line naming the host and what happened; the cause keeps the code for retries. */
+export class ConnectionError extends RegistryError {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+function connectionError(url: URL, error: unknown): Error {
+  if (error instanceof RegistryError) return error;
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'EPROTO' || /wrong.version.number|packet.length.too.long/i.test(`${code} ${message}`)) {
+    return new ConnectionError(
+      `${url.host} did not answer HTTPS (${message}); if it serves plain HTTP, use --plain-http`,
+      code,
+      { cause: error },
+    );
+  }
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/.test(code)) {
+    return new ConnectionError(
+      `TLS verification failed for ${url.host}: ${message}. Trust its CA with --ca-file or NODE_EXTRA_CA_CERTS, or use --insecure`,
+      code,
+      { cause: error },
+    );
+  }
+  const phrase = (code && NETWORK_PHRASES[code]) ?? message;
+  return new ConnectionError(`cannot reach ${url.host}: ${phrase}`, code, { cause: error });
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

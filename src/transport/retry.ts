@@ -1,0 +1,80 @@
+// Retries idempotent requests on 408/429/5xx and dropped connections, with backoff and Retry-After.
+import { ConnectionError } from './base.js';
+import type { HttpRequest, HttpResponse, Transport } from './types.js';
+
+export interface RetryPolicy {
+  /** Attempts after the first. */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for; the answer is returned as it is. */
+  maxRetryAfterMs: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retries: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 60_000,
+};
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+export function retryTransport(next: Transport, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Transport {
+  const sleep = policy.sleep ?? abortableSleep;
+  return async (request: HttpRequest): Promise<HttpResponse> => {
+    const retryable = IDEMPOTENT.has(request.method);
+    for (let attempt = 0; ; attempt++) {
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+      let response: HttpResponse;
+      try {
+        response = await next(request);
+      } catch (error) {
+        const transient = error instanceof ConnectionError && error.code !== undefined && RETRYABLE_NETWORK_CODES.has(error.code);
+        if (!retryable || !transient || attempt >= policy.retries) throw error;
+        await sleep(backoff, request.signal);
+        continue;
+      }
+      if (!retryable || !RETRYABLE_STATUS.has(response.status) || attempt >= policy.retries) return response;
+      const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return response;
+      await response.discard();
+      await sleep(retryAfter ?? backoff, request.signal);
+    }
+  };
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

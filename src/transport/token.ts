@@ -1,0 +1,74 @@
+// Gets a bearer token from a registry's token service: GET with optional Basic (docker token spec),
+// or the OAuth2 POST with a refresh token (docker oauth spec).
+import { AuthError, RegistryError } from '../errors.js';
+import { basicAuthorization, type Credential } from '../auth/credential.js';
+import { describeOciErrors, readOciErrors } from './registry-errors.js';
+import type { HttpRequest, Transport } from './types.js';
+
+export interface TokenRequest {
+  realm: URL;
+  service?: string;
+  scopes: string[];
+  credential?: Credential;
+}
+
+export interface BearerToken {
+  value: string;
+  /** Epoch milliseconds by the client's own clock. */
+  expiresAt: number;
+  lifetimeMs: number;
+}
+
+const CLIENT_ID = 'acrx';
+// The token spec's default lifetime, and its advice that tokens never live less than a minute.
+const MIN_LIFETIME_S = 60;
+
+export async function fetchToken(transport: Transport, tokenRequest: TokenRequest, now: () => number): Promise<BearerToken> {
+  const { realm, service, scopes, credential } = tokenRequest;
+  const request = credential?.kind === 'identity-token'
+    ? oauthRequest(realm, service, scopes, credential.token)
+    : getRequest(realm, service, scopes, credential);
+  const requestedAt = now();
+  const response = await transport(request);
+  if (response.status < 200 || response.status > 299) {
+    const said = describeOciErrors(await readOciErrors(response));
+    const detail = said ? `: ${said}` : '';
+    if (response.status === 401 || response.status === 403) {
+      throw new AuthError(`the token service ${realm.host} rejected the ${credential ? 'credentials' : 'anonymous request'} (HTTP ${response.status})${detail}`);
+    }
+    throw new RegistryError(`the token service ${realm.host} answered HTTP ${response.status}${detail}`);
+  }
+  const body = (await response.json()) as Record<string, unknown>;
+  const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+  if (typeof value !== 'string' || !value) {
+    throw new RegistryError(`the token service ${realm.host} answered without a token`);
+  }
+  const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? Math.max(body.expires_in, MIN_LIFETIME_S) : MIN_LIFETIME_S;
+  // issued_at is the server's clock; the client's own request time is what renewal is measured against.
+  return { value, expiresAt: requestedAt + expiresIn * 1000, lifetimeMs: expiresIn * 1000 };
+}
+
+function getRequest(realm: URL, service: string | undefined, scopes: string[], credential?: Credential): HttpRequest {
+  const url = new URL(realm.href);
+  if (service) url.searchParams.set('service', service);
+  for (const scope of scopes) url.searchParams.append('scope', scope);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (credential?.kind === 'basic') {
+    url.searchParams.set('account', credential.username);
+    headers.authorization = basicAuthorization(credential.username, credential.password);
+  }
+  return { method: 'GET', url, headers, sensitive: true };
+}
+
+function oauthRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID });
+  if (service) form.set('service', service);
+  if (scopes.length > 0) form.set('scope', scopes.join(' '));
+  return {
+    method: 'POST',
+    url: realm,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: form.toString(),
+    sensitive: true,
+  };
+}

@@ -36,7 +36,7 @@ function report(error: unknown, status: Status, interrupted: boolean): number {
     // --help and --version end through here too, with exit code 0.
     if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
-    status.error(error.message.replace(/^error: /, ''));
+    status.error(error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
     return ExitCode.usage;
   }
   if (error instanceof AcrxError) {

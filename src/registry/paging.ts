@@ -27,6 +27,7 @@ export async function listPaged(options: PagedListOptions): Promise<string[]> {
   const items: string[] = [];
   const visited = new Set<string>();
   const cursors = new Set<string>();
+  const seen = new Set<string>();
   let pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   let url: URL | undefined = withPageSize(options.url, pageSize, options.limit);
 
@@ -58,13 +59,16 @@ export async function listPaged(options: PagedListOptions): Promise<string[]> {
     const cursor = url.searchParams.get('last');
     if (cursor !== null) cursors.add(cursor);
 
-    items.push(...pageItems(await response.json(), options, url));
+    const page = pageItems(await response.json(), options, url);
+    const fresh = page.filter((item) => !seen.has(item));
+    for (const item of fresh) seen.add(item);
+    items.push(...fresh);
     options.onPage?.(items.length);
     if (options.limit !== undefined && items.length >= options.limit) return items.slice(0, options.limit);
 
     const link = nextLink(response.headers['link']);
-    if (!link) break;
-    const next: URL = new URL(link, url);
+    const next: URL | undefined = link ? new URL(link, url) : probeWithoutLink(url, page, fresh);
+    if (!next) break;
     if (!sameOrigin(next, url)) {
       throw new RegistryError(
         `${url.host} sent a next-page link to another origin (${next.protocol}//${next.host}) while listing ${options.subject}; refusing to follow it, and not returning a partial list`,
@@ -78,6 +82,20 @@ export async function listPaged(options: PagedListOptions): Promise<string[]> {
     url = next;
   }
   return items;
+}
+
+/**
+ * A full page without a Link may be a registry that pages only by `last`: ask once more after the last
+ * item. Registries that ignore `last` answer with what was already seen, and the listing ends there.
+ */
+function probeWithoutLink(url: URL, page: string[], fresh: string[]): URL | undefined {
+  const requested = Number(url.searchParams.get('n'));
+  const last = page[page.length - 1];
+  // More than n means the registry ignores n and sent everything.
+  if (!last || fresh.length === 0 || page.length !== requested) return undefined;
+  const probe = new URL(url.href);
+  probe.searchParams.set('last', last);
+  return probe;
 }
 
 function withPageSize(url: URL, pageSize: number, limit: number | undefined): URL {

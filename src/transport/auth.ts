@@ -61,7 +61,9 @@ export function authTransport(next: Transport, options: AuthOptions): Transport 
       return next(request);
     }
     const scopes = normalizeScopes(request.scopes ?? []);
-    const first = challenge ? await authorization(challenge, scopes, false) : undefined;
+    // A bearer token is sent up front only when the scopes are known; otherwise the 401 names them.
+    const known = challenge && (challenge.scheme !== 'bearer' || scopes.length > 0) ? challenge : undefined;
+    const first = known ? await authorization(known, scopes, false) : undefined;
     const response = await next(withAuthorization(request, first));
     if (response.status !== 401) return response;
 

@@ -1,0 +1,62 @@
+// Runs acrx the two ways tests need: in-process through main() (fast, same code path as the binary),
+// and as a real child process of bin/acrx.js (for what only a process shows: exit codes, signals, stdin).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+class Capture {
+  text = '';
+  constructor(readonly isTTY = false) {}
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, { stdout, stderr, env: { ...env }, signal: new AbortController().signal });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+export const ACRX_BIN = fileURLToPath(new URL('../../bin/acrx.js', import.meta.url));
+
+export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ACRX_BIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Parses stdout as JSON after checking it is az's exact layout: sorted keys, 2-space indent, final newline. */
+export function parseAzJson(result: CliResult): unknown {
+  if (result.code !== 0) throw new Error(`acrx exited ${result.code}: ${result.stderr}`);
+  const value = JSON.parse(result.stdout) as unknown;
+  const expected = `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+  if (result.stdout !== expected) throw new Error(`output is not az-formatted JSON:\n${result.stdout}`);
+  return value;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  }
+  return value;
+}

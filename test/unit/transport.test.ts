@@ -142,4 +142,10 @@ describe('base transport', () => {
     servers.pop();
     await expect(base({ method: 'GET', url, headers: {} })).rejects.toThrow(`cannot reach ${url.host}: connection refused`);
   });
+
+  it('suggests --plain-http when an HTTPS request meets a plain-HTTP server', async () => {
+    const server = await serve((_req, res) => sendJson(res, 200, {}));
+    const url = new URL(`https://${server.origin.host}/v2/`);
+    await expect(base({ method: 'GET', url, headers: {} })).rejects.toThrow(/--plain-http/);
+  });
 });

@@ -19,4 +19,12 @@ export async function run(): Promise<void> {
     signal: controller.signal,
   });
   process.exitCode = code;
+  // Nothing is pending once main() returned, but undici's closed sockets can hold the event loop for
+  // a fifth of a second: exit as soon as the output is flushed.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }

@@ -44,12 +44,14 @@ export async function render(result: unknown, options: RenderOptions): Promise<s
   let isOrdered = (_obj: object): boolean => false;
   if (options.query !== undefined) {
     // Python's jmespath builds multi-select hashes as OrderedDicts (knack passes
-    // Options(dict_cls=OrderedDict)); tsv keeps their key order and sorts plain dicts. The objects
-    // that were not in the input are the ones the query built.
+    // Options(dict_cls=OrderedDict)): tsv keeps their key order where it sorts plain dicts, and
+    // str() shows them as OrderedDict(...) in table cells. The objects that were not in the input
+    // are the ones the query built.
     const input = new WeakSet<object>();
-    if (options.format === 'tsv' || options.format === 'table') collectObjects(data, input);
+    const needsOrder = options.format === 'tsv' || options.format === 'table';
+    if (needsOrder) collectObjects(data, input);
     data = toJsonData(options.query.search(data));
-    isOrdered = (obj) => !input.has(obj);
+    if (needsOrder) isOrdered = (obj) => !input.has(obj);
   }
   if (data === null || data === undefined) return '';
 

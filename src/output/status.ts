@@ -1,11 +1,13 @@
 // Everything acrx writes to stderr: warnings, errors, verbose and debug lines, and progress.
 // TTY and colour decisions are made here and nowhere else.
+import { Chalk, type ChalkInstance } from 'chalk';
 
 export type Verbosity = 'errors' | 'normal' | 'verbose' | 'debug';
 
 export interface OutputStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  columns?: number;
 }
 
 export function colorAllowed(stream: OutputStream, env: NodeJS.ProcessEnv): boolean {
@@ -14,21 +16,25 @@ export function colorAllowed(stream: OutputStream, env: NodeJS.ProcessEnv): bool
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-const PAINT: Record<string, [string, string]> = {
-  ERROR: ['\u001b[31m', '\u001b[39m'],
-  WARNING: ['\u001b[33m', '\u001b[39m'],
-  INFO: ['\u001b[36m', '\u001b[39m'],
-  DEBUG: ['\u001b[90m', '\u001b[39m'],
+type Level = 'ERROR' | 'WARNING' | 'INFO' | 'DEBUG';
+const PAINT: Record<Level, (chalk: ChalkInstance) => ChalkInstance> = {
+  ERROR: (chalk) => chalk.red,
+  WARNING: (chalk) => chalk.yellow,
+  INFO: (chalk) => chalk.cyan,
+  DEBUG: (chalk) => chalk.gray,
 };
 
 export class Status {
   private spinnerActive = false;
+  private readonly chalk: ChalkInstance;
 
   constructor(
     private readonly stderr: OutputStream,
     readonly verbosity: Verbosity,
-    private readonly color: boolean,
-  ) {}
+    color: boolean,
+  ) {
+    this.chalk = new Chalk({ level: color ? 1 : 0 });
+  }
 
   error(message: string): void {
     this.line('ERROR', message);
@@ -55,7 +61,9 @@ export class Status {
    * without a TTY (or with --only-show-errors / --debug) nothing is drawn.
    */
   async progress<T>(label: string, task: (report: (text: string) => void) => Promise<T>): Promise<T> {
-    const interactive = this.stderr.isTTY === true && this.verbosity === 'normal' && !this.spinnerActive;
+    // A terminal that reports no width (some pseudo-terminals) would make the spinner redraw endlessly.
+    const sized = (this.stderr.columns ?? 0) > 0;
+    const interactive = this.stderr.isTTY === true && sized && this.verbosity === 'normal' && !this.spinnerActive;
     if (!interactive) return task(() => undefined);
     const { default: ora } = await import('ora');
     const spinner = ora({ text: label, stream: this.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
@@ -70,8 +78,7 @@ export class Status {
     }
   }
 
-  private line(level: keyof typeof PAINT, message: string): void {
-    const [open, close] = this.color ? (PAINT[level] ?? ['', '']) : ['', ''];
-    this.stderr.write(`${open}${level}: ${message}${close}\n`);
+  private line(level: Level, message: string): void {
+    this.stderr.write(`${PAINT[level](this.chalk)(`${level}: ${message}`)}\n`);
   }
 }

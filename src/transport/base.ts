@@ -32,6 +32,8 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
     headersTimeout: timeout,
     bodyTimeout: timeout,
     connectTimeout: Math.min(timeout, 30_000),
+    // undici closes the connection after every HTTP/1.1 HEAD; over HTTP/2 the per-tag HEADs share one.
+    allowH2: true,
   };
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name]);
   return proxied

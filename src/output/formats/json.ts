@@ -19,7 +19,7 @@ const COLOR: Record<TokenKind, string | undefined> = {
 const RESET = '\x1b[39;49;00m';
 
 /** What TerminalFormatter writes for one token: every line of it wrapped in its colour. */
-export function ansiToken(color: string | undefined, text: string): string {
+function ansiToken(color: string | undefined, text: string): string {
   if (color === undefined) return text;
   let out = '';
   for (const line of pySplitlines(text, true)) {

@@ -26,6 +26,10 @@ export default defineConfig({
       DOCKER_CONFIG: path.join(isolatedHome, 'docker'),
       REGISTRY_AUTH_FILE: path.join(isolatedHome, 'containers', 'auth.json'),
       XDG_CONFIG_HOME: path.join(isolatedHome, 'config'),
+      HOME: path.join(isolatedHome, 'home'),
+      // Tests that want Microsoft Entra ID switch it on with their own Entra fixture; otherwise
+      // DefaultAzureCredential would probe the managed-identity endpoint, which is not on loopback.
+      ACRX_AZURE_IDENTITY: '0',
     },
     // Together the projects run test/**/*.test.ts. Only the integration project has the global setup,
     // so a run of unit tests alone does not start and seed the shared registry (~15 s).

@@ -1,15 +1,19 @@
 // What a command runs with: the streams, the renderer settings, and (for registry commands) a session
 // holding the client. Everything the user typed is validated here before anything goes on the wire.
 import type { Readable } from 'node:stream';
+import { credentialChain } from '../auth/chain.js';
 import type { Credential, CredentialSource } from '../auth/credential.js';
+import { ACR_TOKEN_USERNAME } from '../auth/docker-config.js';
 import { readConfig, type AcrxConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { compileQuery, type CompiledQuery } from '../output/query.js';
 import { parseOutputFormat, type OutputFormat } from '../output/render.js';
 import { colorAllowed, Status, type OutputStream, type Verbosity } from '../output/status.js';
 import { DEFAULT_CONCURRENCY, RegistryClient } from '../registry/client.js';
-import { resolveRegistry, type RegistryTarget } from '../registry/reference.js';
-import { createRegistryTransport, type RegistryTransport } from '../transport/index.js';
+import { registryBaseUrl, resolveRegistry, type RegistryTarget } from '../registry/reference.js';
+import { createConnection, type Connection } from '../transport/index.js';
+import { negotiateProtocol } from '../transport/protocol.js';
+import type { Transport } from '../transport/types.js';
 import { userAgent } from '../version.js';
 
 export interface Io {
@@ -37,6 +41,7 @@ export interface RegistryOptions {
   insecure?: boolean;
   caFile?: string;
   concurrency?: string;
+  passwordStdin?: boolean;
 }
 
 export interface CommandContext {
@@ -65,48 +70,69 @@ export interface RegistrySession {
   status: Status;
   /** The client, after a /v2/ ping proved the host is a registry. */
   client(): Promise<RegistryClient>;
+  /** The transport without auth (token exchanges) and the registry's base URL, once connected. */
+  connection(): Promise<{ plain: Transport; registry: URL }>;
   close(): Promise<void>;
 }
 
-export function openRegistry(context: CommandContext, options: RegistryOptions): RegistrySession {
+export interface SessionOverrides {
+  /** Replaces the credential chain (login uses exactly the credentials it was given). */
+  credentials?: (plain: Transport, registry: URL) => CredentialSource;
+}
+
+export async function openRegistry(context: CommandContext, options: RegistryOptions, overrides: SessionOverrides = {}): Promise<RegistrySession> {
   const { env, signal } = context.io;
   const name = options.name ?? (env.ACRX_REGISTRY || context.config.defaults?.registry);
   if (!name) {
     throw new UsageError('the registry is required: pass -n/--name, set ACRX_REGISTRY, or run acrx configure --defaults registry=NAME');
   }
-  const target = resolveRegistry(name, {
+  const requested = resolveRegistry(name, {
     ...(options.suffix ? { suffix: options.suffix } : {}),
     ...(options.plainHttp ? { plainHttp: true } : {}),
     env,
   });
   const concurrency = parseConcurrency(options.concurrency);
-  const credentials = explicitCredentials(options, env);
+  const explicit = overrides.credentials ? undefined : await explicitCredential(options, context.io);
   const { status } = context;
 
-  let transport: RegistryTransport | undefined;
-  let ready: Promise<RegistryClient> | undefined;
+  let connection: Connection | undefined;
+  let ready: Promise<{ client: RegistryClient; plain: Transport; registry: URL }> | undefined;
+  const connect = () =>
+    (ready ??= (async () => {
+      connection = createConnection({
+        userAgent: userAgent(),
+        connections: concurrency,
+        ...(options.insecure ? { insecure: true } : {}),
+        ...(options.caFile ? { caFile: options.caFile } : {}),
+        ...(status.debugging ? { trace: (line: string) => status.debug(line) } : {}),
+        env,
+      });
+      const target = await negotiateProtocol(connection.plain, requested, signal);
+      const registry = registryBaseUrl(target);
+      status.info(`registry ${target.loginServer} over ${target.protocol === 'https:' ? 'HTTPS' : 'plain HTTP'}`);
+      const credentials = overrides.credentials?.(connection.plain, registry) ?? credentialChain({
+        loginServer: target.loginServer,
+        ...(explicit ? { explicit } : {}),
+        acr: target.acrApi,
+        env,
+        plain: connection.plain,
+        registry,
+        log: (message) => status.info(message),
+      });
+      const client = new RegistryClient(target, connection.withAuth(registry, credentials), { concurrency, signal });
+      await client.ping();
+      return { client, plain: connection.plain, registry };
+    })());
   return {
-    target,
+    target: requested,
     status,
-    client: () =>
-      (ready ??= (async () => {
-        transport = createRegistryTransport({
-          registry: new URL(`${target.protocol}//${target.loginServer}/`),
-          credentials,
-          userAgent: userAgent(),
-          connections: concurrency,
-          ...(options.insecure ? { insecure: true } : {}),
-          ...(options.caFile ? { caFile: options.caFile } : {}),
-          ...(status.debugging ? { trace: (line: string) => status.debug(line) } : {}),
-          env,
-        });
-        const client = new RegistryClient(target, transport.transport, { concurrency, signal });
-        status.info(`registry ${target.loginServer} over ${target.protocol === 'https:' ? 'HTTPS' : 'plain HTTP'}`);
-        await client.ping();
-        return client;
-      })()),
+    client: async () => (await connect()).client,
+    connection: async () => {
+      const { plain, registry } = await connect();
+      return { plain, registry };
+    },
     close: async () => {
-      await transport?.close();
+      await connection?.close();
     },
   };
 }
@@ -120,20 +146,31 @@ function parseConcurrency(value: string | undefined): number {
   return parsed;
 }
 
-// The null GUID marks the password as an ACR refresh token (as az and docker use it).
-const TOKEN_USERNAME = '00000000-0000-0000-0000-000000000000';
-
-function explicitCredentials(options: RegistryOptions, env: NodeJS.ProcessEnv): CredentialSource {
-  const username = options.username ?? env.ACRX_USERNAME;
-  const password = options.password ?? env.ACRX_PASSWORD;
+/** -u/-p, --password-stdin, or ACRX_USERNAME/ACRX_PASSWORD; undefined when none was given. */
+export async function explicitCredential(options: RegistryOptions, io: Io): Promise<Credential | undefined> {
+  if (options.password !== undefined && options.passwordStdin) {
+    throw new UsageError('--password and --password-stdin are mutually exclusive');
+  }
+  const username = options.username ?? io.env.ACRX_USERNAME;
   if (options.password !== undefined && options.username === undefined) {
     throw new UsageError('Please also specify username if password is specified.');
   }
-  if (username !== undefined && password === undefined) {
-    throw new UsageError('Please also specify password if username is specified (-p, or ACRX_PASSWORD).');
+  if (options.passwordStdin && username === undefined) {
+    throw new UsageError('--password-stdin needs a username: pass -u/--username');
   }
-  if (username === undefined || password === undefined) return async () => undefined;
-  const credential: Credential =
-    username === TOKEN_USERNAME ? { kind: 'identity-token', token: password } : { kind: 'basic', username, password };
-  return async () => credential;
+  const password = options.passwordStdin ? await readPasswordFromStdin(io) : (options.password ?? io.env.ACRX_PASSWORD);
+  if (username !== undefined && password === undefined) {
+    throw new UsageError('Please also specify password if username is specified (-p, --password-stdin, or ACRX_PASSWORD).');
+  }
+  if (username === undefined || password === undefined) return undefined;
+  return username === ACR_TOKEN_USERNAME ? { kind: 'identity-token', token: password } : { kind: 'basic', username, password };
+}
+
+async function readPasswordFromStdin(io: Io): Promise<string> {
+  if (!io.stdin) throw new UsageError('--password-stdin: there is no standard input to read');
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!password) throw new UsageError('--password-stdin: standard input was empty');
+  return password;
 }

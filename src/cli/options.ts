@@ -20,6 +20,7 @@ export function addRegistryOptions(command: Command): Command {
       .option('--suffix <suffix>', "tenant suffix of the login server: 'myreg-SUFFIX.azurecr.io'")
       .option('-u, --username <username>', 'username for the registry')
       .option('-p, --password <password>', 'password or token for the registry')
+      .option('--password-stdin', 'read the password or token from standard input')
       .option('--plain-http', 'use plain HTTP instead of HTTPS (always allowed for loopback hosts)')
       .option('--insecure', 'skip TLS certificate verification')
       .option('--ca-file <file>', 'PEM file of extra CA certificates to trust')

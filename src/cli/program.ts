@@ -20,7 +20,7 @@ async function execute(io: Io, options: GlobalOptions, run: (context: CommandCon
 /** Opens the registry session for one command and closes it however the command ends. */
 async function withRegistry<T>(context: CommandContext, options: RegistryOptions, use: (session: RegistrySession) => Promise<T>): Promise<T> {
   const { openRegistry } = await import('./context.js');
-  const session = openRegistry(context, options);
+  const session = await openRegistry(context, options);
   try {
     return await use(session);
   } finally {
@@ -80,6 +80,25 @@ export function buildProgram(io: Io): Command {
         return withRegistry<unknown>(context, options, (session) =>
           target.image ? read.showImage(session, target.image) : read.showRepository(session, target.repository),
         );
+      }),
+    );
+
+  addRegistryOptions(program.command('login').description('Log in to a registry: verify the credentials, then store them where docker looks.'))
+    .option('--expose-token', 'print an access token instead of storing credentials (no docker needed)')
+    .action((options: RegistryOptions & GlobalOptions & { exposeToken?: boolean }) =>
+      execute(io, options, async (context) => {
+        const { login } = await import('./login.js');
+        return login(context, options);
+      }),
+    );
+
+  addGlobalOptions(program.command('logout').description('Remove the stored credentials of a registry.'))
+    .option('-n, --name <registry>', 'registry name or login server')
+    .option('--suffix <suffix>', "tenant suffix of the login server: 'myreg-SUFFIX.azurecr.io'")
+    .action((options: RegistryOptions & GlobalOptions) =>
+      execute(io, options, async (context) => {
+        const { logout } = await import('./login.js');
+        return logout(context, options);
       }),
     );
 

@@ -44,6 +44,11 @@ export class Status {
     if (this.verbosity !== 'errors') this.line('WARNING', message);
   }
 
+  /** A plain line for the user (docker's 'Login Succeeded'); not shown with --only-show-errors. */
+  note(message: string): void {
+    if (this.verbosity !== 'errors') this.stderr.write(`${message}\n`);
+  }
+
   info(message: string): void {
     if (this.verbosity === 'verbose' || this.verbosity === 'debug') this.line('INFO', message);
   }

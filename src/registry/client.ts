@@ -72,6 +72,14 @@ export class RegistryClient {
     );
   }
 
+  /** GET /v2/ answering the challenge: proves the credentials are accepted. */
+  async verifyAccess(): Promise<void> {
+    const request: HttpRequest = { method: 'GET', url: new URL('/v2/', this.base), headers: { accept: 'application/json' } };
+    const response = await this.send(request);
+    if (response.status !== 200) throw await errorFromResponse(request, response, 'the registry API');
+    await response.discard();
+  }
+
   async listRepositories(limit?: number, onProgress?: (count: number) => void): Promise<string[]> {
     try {
       return await listPaged({

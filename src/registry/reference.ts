@@ -80,8 +80,10 @@ const ACR_REGISTRY_NAME = /^[A-Za-z0-9]+$/;
 export interface RegistryTarget {
   /** What goes into URLs and credential stores: `host[:port]`, lowercase. */
   loginServer: string;
-  /** `https:` unless plain HTTP is allowed for this host. */
+  /** `http:` only with --plain-http, or once a loopback registry turned out to speak plain HTTP. */
   protocol: 'https:' | 'http:';
+  /** Loopback hosts: try HTTPS, fall back to plain HTTP when the server does not speak TLS (as docker does). */
+  plainHttpFallback: boolean;
   /** Whether the ACR metadata API (/acr/v1) is used. */
   acrApi: boolean;
 }
@@ -117,12 +119,18 @@ export function resolveRegistry(name: string, options: RegistryAddressOptions = 
     throw new UsageError(`invalid registry '${name}': expected a registry name or a login server as host[:port]`);
   }
   const host = hostOf(loginServer);
-  const plain = options.plainHttp === true || isLoopbackHost(host);
+  const plain = options.plainHttp === true;
   return {
     loginServer,
     protocol: plain ? 'http:' : 'https:',
-    acrApi: ACR_LOGIN_SERVER.test(host) || env.ACRX_ACR_API === '1',
+    plainHttpFallback: !plain && isLoopbackHost(host),
+    acrApi: isAcrLoginServer(host) || env.ACRX_ACR_API === '1',
   };
+}
+
+/** Anchored: `x.azurecr.io.example.com` is not ACR. */
+export function isAcrLoginServer(host: string): boolean {
+  return ACR_LOGIN_SERVER.test(hostOf(host.toLowerCase()));
 }
 
 /** The host part of `host[:port]`, brackets removed from IPv6. */

@@ -3,6 +3,7 @@
 import { AuthError } from '../errors.js';
 import { basicAuthorization, type Credential, type CredentialSource } from '../auth/credential.js';
 import { parseChallenges, type Challenge } from './challenge.js';
+import { describeOciErrors, readOciErrors } from './registry-errors.js';
 import { realmMayReceiveCredentials } from './realm-policy.js';
 import { fetchToken, type BearerToken } from './token.js';
 import { sameOrigin, type HttpRequest, type HttpResponse, type Transport } from './types.js';
@@ -73,10 +74,17 @@ export function authTransport(next: Transport, options: AuthOptions): Transport 
     if (request.probe) return response;
     const wanted = normalizeScopes([...scopes, ...(offered.params.scope?.split(' ') ?? [])]);
     const second = await authorization(offered, wanted, first !== undefined);
-    if (second === undefined || second === first) return response;
+    if (second === undefined || second === first) return rejectedCredentials(response, first);
     await response.discard();
-    return next(withAuthorization(request, second));
+    return rejectedCredentials(await next(withAuthorization(request, second)), second);
   };
+
+  // A 401 to credentials (not to an anonymous token) means they are wrong or lack the rights: say so.
+  async function rejectedCredentials(response: HttpResponse, sent: string | undefined): Promise<HttpResponse> {
+    if (response.status !== 401 || sent === undefined || (await loadCredential()) === undefined) return response;
+    const said = describeOciErrors(await readOciErrors(response));
+    throw new AuthError(`${options.registry.host} rejected the credentials (HTTP 401${said ? `: ${said}` : ''})`);
+  }
 }
 
 function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {

@@ -125,10 +125,14 @@ export class ConnectionError extends RegistryError {
   constructor(
     message: string,
     readonly code: string | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; peerSpeaksPlainHttp?: boolean },
   ) {
     super(message, options);
+    this.peerSpeaksPlainHttp = options?.peerSpeaksPlainHttp === true;
   }
+
+  /** The server answered a TLS handshake with plain HTTP. */
+  readonly peerSpeaksPlainHttp: boolean;
 }
 
 function connectionError(url: URL, error: unknown): Error {
@@ -140,7 +144,7 @@ function connectionError(url: URL, error: unknown): Error {
     return new ConnectionError(
       `${url.host} did not answer HTTPS (${message}); if it serves plain HTTP, use --plain-http`,
       code,
-      { cause: error },
+      { cause: error, peerSpeaksPlainHttp: true },
     );
   }
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/.test(code)) {

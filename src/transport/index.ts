@@ -9,25 +9,29 @@ import type { Transport } from './types.js';
 import { userAgentTransport } from './user-agent.js';
 
 export interface TransportOptions extends ConnectionOptions {
-  registry: URL;
-  credentials: CredentialSource;
   userAgent: string;
   trace?: (line: string) => void;
   retry?: RetryPolicy;
 }
 
-export interface RegistryTransport {
-  transport: Transport;
+export interface Connection {
+  /** Everything but auth: for token services, the ACR exchange, and protocol probes. */
+  plain: Transport;
+  /** The full stack for one registry origin. */
+  withAuth(registry: URL, credentials: CredentialSource): Transport;
   close(): Promise<void>;
 }
 
-export function createRegistryTransport(options: TransportOptions): RegistryTransport {
+export function createConnection(options: TransportOptions): Connection {
   const dispatcher = createDispatcher(options);
-  let transport = createBaseTransport(dispatcher);
-  if (options.trace) transport = traceTransport(transport, options.trace);
-  transport = userAgentTransport(transport, options.userAgent);
-  transport = retryTransport(transport, options.retry ?? DEFAULT_RETRY_POLICY);
-  transport = redirectTransport(transport);
-  transport = authTransport(transport, { registry: options.registry, credentials: options.credentials });
-  return { transport, close: () => dispatcher.close() };
+  let plain = createBaseTransport(dispatcher);
+  if (options.trace) plain = traceTransport(plain, options.trace);
+  plain = userAgentTransport(plain, options.userAgent);
+  plain = retryTransport(plain, options.retry ?? DEFAULT_RETRY_POLICY);
+  plain = redirectTransport(plain);
+  return {
+    plain,
+    withAuth: (registry, credentials) => authTransport(plain, { registry, credentials }),
+    close: () => dispatcher.close(),
+  };
 }

@@ -19,10 +19,26 @@ class Capture {
   }
 }
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+// The isolated config locations vitest.config.ts set up, so no developer file is read or written.
+const ISOLATION = ['DOCKER_CONFIG', 'REGISTRY_AUTH_FILE', 'XDG_CONFIG_HOME', 'ACRX_AZURE_IDENTITY', 'HOME'] as const;
+
+export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+  for (const name of ISOLATION) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return { ...env, ...extra };
+}
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await main(args, { stdout, stderr, env: { ...env }, signal: new AbortController().signal });
+  const { Readable } = await import('node:stream');
+  const code = await main(args, {
+    stdout,
+    stderr,
+    env: isolatedEnv(env),
+    signal: new AbortController().signal,
+    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
+  });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -31,7 +47,7 @@ export const ACRX_BIN = fileURLToPath(new URL('../../bin/acrx.js', import.meta.u
 export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ACRX_BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+      env: isolatedEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

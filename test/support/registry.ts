@@ -5,6 +5,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import bcrypt from 'bcryptjs';
+import { Agent } from 'undici';
 import { missingToolMessage, requireBinary } from './tools.js';
 
 export interface RegistryOptions {
@@ -12,6 +14,38 @@ export interface RegistryOptions {
   catalogMaxEntries?: number;
   /** Whether DELETE of manifests and blobs is allowed; default true. */
   deleteEnabled?: boolean;
+  /** Serve HTTPS with this certificate (`http.tls`); `url` is then https://127.0.0.1:PORT. */
+  tls?: RegistryTlsOptions;
+  /** Basic authentication against these users (`auth.htpasswd`, bcrypt). Not together with `token`. */
+  htpasswd?: RegistryHtpasswdOptions;
+  /** Bearer tokens per the docker token spec (`auth.token`). Not together with `htpasswd`. */
+  token?: RegistryTokenOptions;
+}
+
+export interface RegistryTlsOptions {
+  certPath: string;
+  keyPath: string;
+  /** PEM of the CA that issued the certificate: the readiness probe trusts it. Without it the probe
+   * does not verify the certificate (tests that talk to the registry must still trust the CA). */
+  caCert?: string;
+}
+
+export interface RegistryHtpasswdOptions {
+  /** username → password; written bcrypt-hashed to an htpasswd file beside the storage. */
+  users: Record<string, string>;
+  /** The realm of `WWW-Authenticate: Basic realm="..."`; default "acrx-test". */
+  realm?: string;
+}
+
+export interface RegistryTokenOptions {
+  /** Token endpoint URL, sent in `WWW-Authenticate: Bearer realm="..."`. */
+  realm: string;
+  /** Must equal the `aud` of the tokens; sent as `service="..."`. */
+  service: string;
+  /** Must equal the `iss` of the tokens. */
+  issuer: string;
+  /** PEM certificates whose keys may sign tokens (looked up by `kid`) or that an `x5c` chain must lead to. */
+  rootCertBundlePath: string;
 }
 
 export interface RunningRegistry {
@@ -69,6 +103,18 @@ async function findFreePort(): Promise<number> {
   return address.port;
 }
 
+/** Cost 4, the lowest bcrypt allows: the registry checks the password on every request. */
+const BCRYPT_COST = 4;
+
+function htpasswdFile(users: Record<string, string>): string {
+  return Object.entries(users)
+    .map(([user, password]) => {
+      if (/[:\s]/.test(user)) throw new Error(`htpasswd user names cannot hold ':' or spaces: ${JSON.stringify(user)}`);
+      return `${user}:${bcrypt.hashSync(password, BCRYPT_COST)}\n`;
+    })
+    .join('');
+}
+
 function registryConfig(storageDir: string, port: number, options: RegistryOptions): string {
   const lines = [
     'version: 0.1',
@@ -87,6 +133,27 @@ function registryConfig(storageDir: string, port: number, options: RegistryOptio
     'http:',
     `  addr: 127.0.0.1:${port}`,
   ];
+  if (options.tls) {
+    lines.push('  tls:', `    certificate: ${JSON.stringify(options.tls.certPath)}`, `    key: ${JSON.stringify(options.tls.keyPath)}`);
+  }
+  if (options.htpasswd) {
+    lines.push(
+      'auth:',
+      '  htpasswd:',
+      `    realm: ${JSON.stringify(options.htpasswd.realm ?? 'acrx-test')}`,
+      `    path: ${JSON.stringify(path.join(storageDir, 'htpasswd'))}`,
+    );
+  }
+  if (options.token) {
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${JSON.stringify(options.token.realm)}`,
+      `    service: ${JSON.stringify(options.token.service)}`,
+      `    issuer: ${JSON.stringify(options.token.issuer)}`,
+      `    rootcertbundle: ${JSON.stringify(options.token.rootCertBundlePath)}`,
+    );
+  }
   if (options.catalogMaxEntries !== undefined) {
     lines.push('catalog:', `  maxentries: ${options.catalogMaxEntries}`);
   }
@@ -104,14 +171,32 @@ function waitForExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function answersPing(url: string): Promise<boolean> {
+/** 200, or 401 from a registry with authentication: either way distribution is serving the API. */
+async function answersPing(url: string, tlsAgent: Agent | undefined): Promise<boolean> {
   try {
+    if (tlsAgent) {
+      const response = await tlsAgent.request({
+        origin: url,
+        path: '/v2/',
+        method: 'GET',
+        headersTimeout: 1_000,
+        bodyTimeout: 1_000,
+      });
+      await response.body.dump();
+      return response.statusCode === 200 || response.statusCode === 401;
+    }
     const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1_000) });
     await response.arrayBuffer();
-    return response.status === 200;
+    return response.status === 200 || response.status === 401;
   } catch {
     return false;
   }
+}
+
+function probeAgent(tls: RegistryTlsOptions | undefined): Agent | undefined {
+  if (!tls) return undefined;
+  const connect = tls.caCert ? { ca: tls.caCert } : { rejectUnauthorized: false };
+  return new Agent({ connect: { ...connect, timeout: 1_000 } });
 }
 
 class StartFailure extends Error {
@@ -136,7 +221,22 @@ async function launchOnce(binary: string, storageDir: string, options: RegistryO
   const port = await findFreePort();
   const configFile = path.join(storageDir, 'config.yml');
   await writeFile(configFile, registryConfig(storageDir, port, options));
+  const tlsAgent = probeAgent(options.tls);
+  try {
+    return await waitUntilServing(binary, storageDir, configFile, port, options, tlsAgent);
+  } finally {
+    await tlsAgent?.close();
+  }
+}
 
+async function waitUntilServing(
+  binary: string,
+  storageDir: string,
+  configFile: string,
+  port: number,
+  options: RegistryOptions,
+  tlsAgent: Agent | undefined,
+): Promise<RunningRegistry> {
   const child = spawn(binary, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'], env: registryEnvironment() });
   liveChildren.add(child);
   let stderr = '';
@@ -148,7 +248,7 @@ async function launchOnce(binary: string, storageDir: string, options: RegistryO
     spawnError = error;
   });
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (spawnError) {
@@ -161,7 +261,7 @@ async function launchOnce(binary: string, storageDir: string, options: RegistryO
       throw new StartFailure(`${binary} exited early (${child.exitCode ?? child.signalCode}): ${stderr.trim()}`, portTaken);
     }
     // Still alive after answering: the answer may otherwise come from whoever took the port from us.
-    if ((await answersPing(url)) && child.exitCode === null && child.signalCode === null) {
+    if ((await answersPing(url, tlsAgent)) && child.exitCode === null && child.signalCode === null) {
       return { host: `127.0.0.1:${port}`, url, storageDir, stop: () => stopChild(child) };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -173,11 +273,20 @@ async function launchOnce(binary: string, storageDir: string, options: RegistryO
 export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
   const binary = requireBinary('docker-registry');
   if (!binary) throw new Error(missingToolMessage('docker-registry'));
+  if (options.htpasswd && options.token) throw new Error('a registry has either htpasswd or token authentication, not both');
   cleanUpOnExit();
 
   const storageDir = await mkdtemp(path.join(storageParent(), 'acrx-registry-'));
   liveStorageDirs.add(storageDir);
   let lastFailure: unknown;
+  if (options.htpasswd) {
+    try {
+      await writeFile(path.join(storageDir, 'htpasswd'), htpasswdFile(options.htpasswd.users), { mode: 0o600 });
+    } catch (error) {
+      removeStorageDir(storageDir);
+      throw error;
+    }
+  }
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
       const running = await launchOnce(binary, storageDir, options);

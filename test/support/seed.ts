@@ -1,7 +1,7 @@
 // Pushes known images, indexes and artifacts into a registry over its HTTP API and records what was
 // pushed, so tests can compare acrx's answers (and skopeo's) with a ground truth they did not compute.
 import { createHash } from 'node:crypto';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 export const MediaType = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -63,18 +63,46 @@ export interface PushedManifest {
   truth: ManifestTruth;
 }
 
+/** A registry to push to: its URL, or its URL with what each request needs to get in. */
+export type SeedTarget = string | RegistryAccess;
+
+export interface RegistryAccess {
+  /** "http(s)://HOST:PORT" */
+  url: string;
+  /** Sent with every request to the registry's origin, e.g. `{ authorization: 'Bearer …' }`. */
+  headers?: Record<string, string>;
+  /** e.g. an undici Agent that trusts a test CA, for registries over TLS. */
+  dispatcher?: Dispatcher;
+}
+
+/** Push with this Authorization header (and dispatcher): `pushImage(withAuth(url, 'Basic …'), …)`. */
+export function withAuth(url: string, authorization: string, dispatcher?: Dispatcher): RegistryAccess {
+  return { url, headers: { authorization }, ...(dispatcher ? { dispatcher } : {}) };
+}
+
+function baseUrl(registry: SeedTarget): string {
+  return typeof registry === 'string' ? registry : registry.url;
+}
+
 export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 async function expectStatus(
+  registry: SeedTarget,
   method: 'POST' | 'PUT',
   target: string,
   expected: number,
   headers: Record<string, string>,
   body?: Uint8Array,
 ): Promise<Record<string, string | string[] | undefined>> {
-  const response = await request(target, { method, headers, body });
+  let dispatcher: Dispatcher | undefined;
+  if (typeof registry !== 'string') {
+    dispatcher = registry.dispatcher;
+    // Credentials only ever go to the registry itself, never to a Location elsewhere.
+    if (new URL(target).origin === new URL(registry.url).origin) headers = { ...registry.headers, ...headers };
+  }
+  const response = await request(target, { method, headers, body, ...(dispatcher ? { dispatcher } : {}) });
   const text = await response.body.text();
   if (response.statusCode !== expected) {
     throw new Error(`${method} ${target} answered ${response.statusCode} (expected ${expected}): ${text}`);
@@ -94,39 +122,41 @@ function checkDigestHeader(headers: Record<string, string | string[] | undefined
 
 /** Monolithic upload: POST to open a session, PUT the bytes with the digest to close it. */
 export async function pushBlob(
-  url: string,
+  registry: SeedTarget,
   repo: string,
   bytes: Uint8Array,
   mediaType = 'application/octet-stream',
 ): Promise<Descriptor> {
+  const url = baseUrl(registry);
   const digest = sha256Digest(bytes);
-  const opened = await expectStatus('POST', `${url}/v2/${repo}/blobs/uploads/`, 202, {});
+  const opened = await expectStatus(registry, 'POST', `${url}/v2/${repo}/blobs/uploads/`, 202, {});
   const location = singleHeader(opened, 'location');
   if (!location) throw new Error(`POST ${url}/v2/${repo}/blobs/uploads/ gave no Location`);
   // Location may be relative and already carries the upload state in its query string.
   const target = new URL(location, url);
   target.searchParams.set('digest', digest);
-  const closed = await expectStatus('PUT', target.toString(), 201, { 'content-type': 'application/octet-stream' }, bytes);
+  const closed = await expectStatus(registry, 'PUT', target.toString(), 201, { 'content-type': 'application/octet-stream' }, bytes);
   checkDigestHeader(closed, digest, `blob in ${repo}`);
   return { mediaType, digest, size: bytes.byteLength };
 }
 
 /** PUTs exactly these bytes, so their sha256 is the digest the registry must report. */
 export async function pushManifestBytes(
-  url: string,
+  registry: SeedTarget,
   repo: string,
   reference: string,
   bytes: Uint8Array,
   mediaType: string,
 ): Promise<{ digest: string; size: number }> {
+  const url = baseUrl(registry);
   const digest = sha256Digest(bytes);
-  const headers = await expectStatus('PUT', `${url}/v2/${repo}/manifests/${reference}`, 201, { 'content-type': mediaType }, bytes);
+  const headers = await expectStatus(registry, 'PUT', `${url}/v2/${repo}/manifests/${reference}`, 201, { 'content-type': mediaType }, bytes);
   checkDigestHeader(headers, digest, `manifest ${repo}:${reference}`);
   return { digest, size: bytes.byteLength };
 }
 
 export function pushManifest(
-  url: string,
+  url: SeedTarget,
   repo: string,
   reference: string,
   manifest: object,
@@ -136,7 +166,7 @@ export function pushManifest(
 }
 
 /** The first tag gets the push, later tags re-PUT the same bytes; no tags means push by digest. */
-async function putUnderTags(url: string, repo: string, tags: string[], bytes: Uint8Array, mediaType: string): Promise<string> {
+async function putUnderTags(url: SeedTarget, repo: string, tags: string[], bytes: Uint8Array, mediaType: string): Promise<string> {
   if (tags.length === 0) return (await pushManifestBytes(url, repo, sha256Digest(bytes), bytes, mediaType)).digest;
   let digest = '';
   for (const tag of tags) digest = (await pushManifestBytes(url, repo, tag, bytes, mediaType)).digest;
@@ -180,7 +210,7 @@ export interface ImageOptions {
   byDigest?: boolean;
 }
 
-export async function pushImage(url: string, repo: string, options: ImageOptions): Promise<PushedManifest> {
+export async function pushImage(url: SeedTarget, repo: string, options: ImageOptions): Promise<PushedManifest> {
   const created = options.created ?? '2024-01-01T00:00:00Z';
   const architecture = options.architecture ?? 'amd64';
   const os = options.os ?? 'linux';
@@ -228,7 +258,7 @@ export interface ArtifactOptions {
 }
 
 /** An OCI 1.1 artifact: image manifest with artifactType, the empty config, optional subject. */
-export async function pushArtifact(url: string, repo: string, options: ArtifactOptions): Promise<PushedManifest> {
+export async function pushArtifact(url: SeedTarget, repo: string, options: ArtifactOptions): Promise<PushedManifest> {
   await pushBlob(url, repo, Buffer.from('{}'), MediaType.ociEmpty);
   const layer = await pushBlob(url, repo, Buffer.from(options.content), options.artifactType);
   const manifest = {
@@ -256,7 +286,7 @@ export async function pushArtifact(url: string, repo: string, options: ArtifactO
 }
 
 /** An OCI index over manifests already in the repository; platform comes from each child's truth. */
-export async function pushIndex(url: string, repo: string, tags: string[], children: PushedManifest[]): Promise<PushedManifest> {
+export async function pushIndex(url: SeedTarget, repo: string, tags: string[], children: PushedManifest[]): Promise<PushedManifest> {
   const manifests = children.map(({ descriptor, truth }) => ({
     ...descriptor,
     platform: { architecture: truth.architecture ?? 'unknown', os: truth.os ?? 'unknown' },

@@ -2,13 +2,14 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export type TestTool = 'docker-registry' | 'skopeo';
+export type TestTool = 'docker-registry' | 'skopeo' | 'openssl';
 
 const installHints: Record<TestTool, string> = {
   'docker-registry':
     'run `sudo apt-get install -y docker-registry` (Debian/Ubuntu package of the CNCF distribution registry)' +
     ', or point ACRX_TEST_REGISTRY_BIN at a `registry` binary from https://github.com/distribution/distribution/releases',
   skopeo: 'run `sudo apt-get install -y skopeo` (Debian/Ubuntu package; the tests use it as an independent registry client)',
+  openssl: 'run `sudo apt-get install -y openssl` (the tests make their throw-away TLS certificates with it)',
 };
 
 function isExecutable(file: string): boolean {

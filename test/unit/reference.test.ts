@@ -53,18 +53,19 @@ describe('--image', () => {
 describe('registry addressing', () => {
   const env = {};
   it('expands a bare name to an ACR login server, with the tenant suffix', () => {
-    expect(resolveRegistry('myreg', { env })).toEqual({ loginServer: 'myreg.azurecr.io', protocol: 'https:', acrApi: true });
+    expect(resolveRegistry('myreg', { env })).toEqual({ loginServer: 'myreg.azurecr.io', protocol: 'https:', plainHttpFallback: false, acrApi: true });
     expect(resolveRegistry('MyReg', { suffix: 't', env }).loginServer).toBe('myreg-t.azurecr.io');
     expect(resolveRegistry('myreg', { env: { ACRX_LOGIN_SERVER_SUFFIX: '.azurecr.cn' } }).loginServer).toBe('myreg.azurecr.cn');
   });
-  it('takes anything with a dot, a colon or localhost as a login server', () => {
-    expect(resolveRegistry('ghcr.io', { env })).toEqual({ loginServer: 'ghcr.io', protocol: 'https:', acrApi: false });
-    expect(resolveRegistry('localhost', { env }).protocol).toBe('http:');
-    expect(resolveRegistry('localhost:5000', { env }).protocol).toBe('http:');
-    expect(resolveRegistry('127.0.0.1:5000', { env }).protocol).toBe('http:');
-    expect(resolveRegistry('[::1]:5000', { env }).protocol).toBe('http:');
+  it('takes anything with a dot, a colon or localhost as a login server; loopback may fall back to plain HTTP', () => {
+    expect(resolveRegistry('ghcr.io', { env })).toEqual({ loginServer: 'ghcr.io', protocol: 'https:', plainHttpFallback: false, acrApi: false });
+    expect(resolveRegistry('localhost', { env })).toMatchObject({ protocol: 'https:', plainHttpFallback: true });
+    expect(resolveRegistry('localhost:5000', { env })).toMatchObject({ protocol: 'https:', plainHttpFallback: true });
+    expect(resolveRegistry('127.0.0.1:5000', { env })).toMatchObject({ protocol: 'https:', plainHttpFallback: true });
+    expect(resolveRegistry('[::1]:5000', { env })).toMatchObject({ protocol: 'https:', plainHttpFallback: true });
   });
-  it('uses HTTPS for everything else unless --plain-http', () => {
+  it('uses HTTPS without fallback for everything else, plain HTTP only with --plain-http', () => {
+    expect(resolveRegistry('registry.example.com:5000', { env }).plainHttpFallback).toBe(false);
     expect(resolveRegistry('registry.example.com:5000', { env }).protocol).toBe('https:');
     expect(resolveRegistry('registry.example.com', { env, plainHttp: true }).protocol).toBe('http:');
   });

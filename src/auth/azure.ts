@@ -1,0 +1,76 @@
+// Microsoft Entra ID for ACR (PRODUCT §4): a token for the ACR audience from DefaultAzureCredential
+// (environment, workload identity, managed identity, Azure CLI, ...), exchanged at the registry's own
+// /oauth2/exchange for an ACR refresh token. @azure/identity is loaded only on this path.
+import { AuthError, RegistryError } from '../errors.js';
+import { describeOciErrors, readOciErrors } from '../transport/registry-errors.js';
+import type { Transport } from '../transport/types.js';
+
+export const ACR_AUDIENCE_SCOPE = 'https://containerregistry.azure.net/.default';
+
+export interface EntraOptions {
+  /** https://LOGIN-SERVER/ — the exchange goes to the login server itself, never to a URL a challenge named. */
+  registry: URL;
+  transport: Transport;
+  env: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+}
+
+/** An ACR refresh token for the registry, or undefined when Entra ID has no identity to offer here. */
+export async function entraRefreshToken(options: EntraOptions): Promise<string | undefined> {
+  const aadToken = await entraAccessToken(options.env, options.log);
+  return aadToken === undefined ? undefined : exchangeForRefreshToken(options.transport, options.registry, aadToken);
+}
+
+export async function entraAccessToken(env: NodeJS.ProcessEnv, log: (message: string) => void): Promise<string | undefined> {
+  if (env.ACRX_AZURE_IDENTITY === '0') {
+    log('Microsoft Entra ID is switched off (ACRX_AZURE_IDENTITY=0)');
+    return undefined;
+  }
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  try {
+    const token = await new DefaultAzureCredential().getToken(ACR_AUDIENCE_SCOPE);
+    log('got a Microsoft Entra ID token for the ACR audience');
+    return token.token;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`Microsoft Entra ID gave no token: ${message.split('\n', 1)[0]}`);
+    return undefined;
+  }
+}
+
+export async function exchangeForRefreshToken(transport: Transport, registry: URL, aadToken: string): Promise<string> {
+  const form = new URLSearchParams({ grant_type: 'access_token', service: registry.host, access_token: aadToken });
+  const tenant = tenantOf(aadToken);
+  if (tenant) form.set('tenant', tenant);
+  const url = new URL('/oauth2/exchange', registry);
+  const response = await transport({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: form.toString(),
+    sensitive: true,
+  });
+  if (response.status !== 200) {
+    const said = describeOciErrors(await readOciErrors(response));
+    const detail = said ? `: ${said}` : '';
+    if (response.status === 401 || response.status === 403) {
+      throw new AuthError(`${registry.host} refused the Microsoft Entra ID token at /oauth2/exchange (HTTP ${response.status})${detail}`);
+    }
+    throw new RegistryError(`${registry.host} answered HTTP ${response.status} to the token exchange at /oauth2/exchange${detail}`);
+  }
+  const body = (await response.json()) as { refresh_token?: unknown };
+  if (typeof body.refresh_token !== 'string' || !body.refresh_token) {
+    throw new RegistryError(`${registry.host} answered the token exchange without a refresh token`);
+  }
+  return body.refresh_token;
+}
+
+// The tenant is read from the token itself (not verified: the registry verifies it).
+function tenantOf(jwt: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { tid?: unknown };
+    return typeof payload.tid === 'string' ? payload.tid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,191 @@
+// docker's config.json (and the containers auth.json, same format): finding, storing and erasing the
+// credentials for one registry the way docker does: credHelpers[host], then credsStore, then auths.
+import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { AcrxError } from '../errors.js';
+import type { Credential } from './credential.js';
+import { helperErase, helperGet, helperStore, type HelperCredential } from './helper-exec.js';
+
+export interface AuthEntry {
+  auth?: string;
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+  [other: string]: unknown;
+}
+
+export interface DockerConfig {
+  auths?: Record<string, AuthEntry>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+  [other: string]: unknown;
+}
+
+/** docker's marker for "the secret is an identity (refresh) token". */
+export const TOKEN_USERNAME_MARKER = '<token>';
+/** ACR's username for refresh tokens (az acr login stores it this way). */
+export const ACR_TOKEN_USERNAME = '00000000-0000-0000-0000-000000000000';
+
+export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
+  return join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
+}
+
+/** The containers auth.json podman and skopeo use, when one is configured or exists at its default place. */
+export function containersAuthPath(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
+  return undefined;
+}
+
+/** The parsed file, undefined when it does not exist; a file that is not a JSON object is an error. */
+export function readConfigFile(path: string): DockerConfig | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new AcrxError(`cannot read ${path}: ${code ?? String(error)}`);
+  }
+  if (text.trim() === '') return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as DockerConfig;
+  } catch {
+    throw new AcrxError(`${path} is not valid JSON; fix it by hand (acrx will not overwrite it)`);
+  }
+}
+
+/** `https://host:port/v1/` → `host:port`: the forms docker has used as keys. */
+export function normalizeServer(key: string): string {
+  return key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+}
+
+function findKey<T>(map: Record<string, T> | undefined, loginServer: string): string | undefined {
+  if (!map) return undefined;
+  const wanted = normalizeServer(loginServer);
+  return Object.keys(map).find((key) => normalizeServer(key) === wanted);
+}
+
+export function credentialFromEntry(entry: AuthEntry): Credential | undefined {
+  if (entry.identitytoken) return { kind: 'identity-token', token: entry.identitytoken };
+  if (entry.registrytoken) return { kind: 'registry-token', token: entry.registrytoken };
+  if (entry.auth) {
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return fromUserSecret(decoded.slice(0, colon), decoded.slice(colon + 1));
+  }
+  if (entry.username && entry.password) return fromUserSecret(entry.username, entry.password);
+  return undefined;
+}
+
+export function credentialFromHelper(found: HelperCredential): Credential | undefined {
+  if (!found.Secret) return undefined;
+  return fromUserSecret(found.Username, found.Secret);
+}
+
+// `<token>` (docker) and the null GUID (ACR) both mean the secret is a refresh token.
+function fromUserSecret(username: string, secret: string): Credential | undefined {
+  if (!secret) return undefined;
+  if (username === TOKEN_USERNAME_MARKER || username === ACR_TOKEN_USERNAME) return { kind: 'identity-token', token: secret };
+  return { kind: 'basic', username, password: secret };
+}
+
+export interface FoundCredential {
+  credential: Credential;
+  /** Where it came from, for --verbose. */
+  source: string;
+}
+
+/** Looks the registry up in one config file: its credHelpers entry, then credsStore, then auths. */
+export async function lookupInConfig(path: string, loginServer: string, env: NodeJS.ProcessEnv): Promise<FoundCredential | undefined> {
+  const config = readConfigFile(path);
+  if (!config) return undefined;
+  const helperKey = findKey(config.credHelpers, loginServer);
+  const helper = helperKey ? config.credHelpers?.[helperKey] : config.credsStore;
+  if (helper) {
+    const found = await helperGet(helper, loginServer, env);
+    const credential = found && credentialFromHelper(found);
+    if (credential) return { credential, source: `credential helper docker-credential-${helper} (${path})` };
+    if (helperKey) return undefined;
+  }
+  const authKey = findKey(config.auths, loginServer);
+  const entry = authKey ? config.auths?.[authKey] : undefined;
+  const credential = entry && credentialFromEntry(entry);
+  return credential ? { credential, source: `auths in ${path}` } : undefined;
+}
+
+export interface StoreResult {
+  /** "docker-credential-NAME" or the config file path. */
+  where: string;
+}
+
+/** Stores credentials as docker login does: in the configured helper or store, else in auths. */
+export async function storeCredential(path: string, loginServer: string, credential: Credential, env: NodeJS.ProcessEnv): Promise<StoreResult> {
+  const config = readConfigFile(path) ?? {};
+  const helperKey = findKey(config.credHelpers, loginServer);
+  const helper = helperKey ? config.credHelpers?.[helperKey] : config.credsStore;
+  const { username, secret } = userAndSecret(credential);
+  if (helper) {
+    await helperStore(helper, { ServerURL: loginServer, Username: username, Secret: secret }, env);
+    return { where: `docker-credential-${helper}` };
+  }
+  const auths = { ...config.auths };
+  const existing = findKey(auths, loginServer);
+  if (existing) delete auths[existing];
+  auths[loginServer] =
+    credential.kind === 'identity-token'
+      ? { auth: Buffer.from(`${ACR_TOKEN_USERNAME}:`).toString('base64'), identitytoken: credential.token }
+      : { auth: Buffer.from(`${username}:${secret}`).toString('base64') };
+  writeConfigAtomically(path, { ...config, auths });
+  return { where: path };
+}
+
+/** Removes the registry's credentials; false when there were none. */
+export async function eraseCredential(path: string, loginServer: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const config = readConfigFile(path);
+  if (!config) return false;
+  const helperKey = findKey(config.credHelpers, loginServer);
+  const helper = helperKey ? config.credHelpers?.[helperKey] : config.credsStore;
+  let erased = false;
+  if (helper) {
+    erased = (await helperGet(helper, loginServer, env)) !== undefined;
+    if (erased) await helperErase(helper, loginServer, env);
+  }
+  const authKey = findKey(config.auths, loginServer);
+  if (authKey && config.auths) {
+    const auths = { ...config.auths };
+    delete auths[authKey];
+    writeConfigAtomically(path, { ...config, auths });
+    erased = true;
+  }
+  return erased;
+}
+
+function userAndSecret(credential: Credential): { username: string; secret: string } {
+  switch (credential.kind) {
+    case 'basic':
+      return { username: credential.username, secret: credential.password };
+    case 'identity-token':
+      return { username: TOKEN_USERNAME_MARKER, secret: credential.token };
+    case 'registry-token':
+      throw new AcrxError('a bare registry token cannot be stored; log in with a username and password');
+  }
+}
+
+/** Temporary file beside the target, mode 0600, then rename: a crash never leaves half a file. */
+export function writeConfigAtomically(path: string, config: DockerConfig): void {
+  let target = path;
+  try {
+    target = realpathSync(path);
+  } catch {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  }
+  const temporary = join(dirname(target), `.${process.pid}.${Date.now()}.config.json.tmp`);
+  writeFileSync(temporary, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, target);
+}

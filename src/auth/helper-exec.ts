@@ -1,0 +1,69 @@
+// Talks to a docker credential helper (`docker-credential-NAME`) per the docker-credential-helpers
+// protocol: one verb as the argument, the payload on stdin, the answer (or the error) on stdout.
+import { spawn } from 'node:child_process';
+import { AcrxError } from '../errors.js';
+
+export const NOT_FOUND_MESSAGE = 'credentials not found in native keychain';
+const HELPER_TIMEOUT_MS = 30_000;
+
+export interface HelperCredential {
+  ServerURL?: string;
+  Username: string;
+  Secret: string;
+}
+
+export class HelperError extends AcrxError {}
+
+/** Runs `docker-credential-<name> <verb>` and returns its stdout. */
+export function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list', input: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const program = `docker-credential-${name}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, [verb], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: HELPER_TIMEOUT_MS });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new HelperError(
+          error.code === 'ENOENT'
+            ? `the credential helper '${program}' named in the docker config is not installed or not on PATH`
+            : `cannot run the credential helper '${program}': ${error.message}`,
+        ),
+      );
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve(stdout);
+      const said = stdout.trim() || stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+      reject(new HelperError(`the credential helper '${program}' failed to ${verb} credentials: ${said.split('\n', 1)[0]}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** `get`: the stored credential, or undefined when the helper has none for this server. */
+export async function helperGet(name: string, serverUrl: string, env: NodeJS.ProcessEnv): Promise<HelperCredential | undefined> {
+  let output: string;
+  try {
+    output = await runHelper(name, 'get', serverUrl, env);
+  } catch (error) {
+    if (error instanceof HelperError && error.message.includes(NOT_FOUND_MESSAGE)) return undefined;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(output) as Partial<HelperCredential>;
+    if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string') throw new Error('fields missing');
+    return { Username: parsed.Username, Secret: parsed.Secret, ...(parsed.ServerURL ? { ServerURL: parsed.ServerURL } : {}) };
+  } catch {
+    throw new HelperError(`the credential helper 'docker-credential-${name}' answered 'get' with something that is not a credential`);
+  }
+}
+
+export async function helperStore(name: string, credential: HelperCredential, env: NodeJS.ProcessEnv): Promise<void> {
+  await runHelper(name, 'store', JSON.stringify(credential), env);
+}
+
+export async function helperErase(name: string, serverUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await runHelper(name, 'erase', serverUrl, env);
+}

@@ -1,0 +1,129 @@
+// docker-credential-acrx: the docker credential-helper protocol (docker-credential-helpers), spoken
+// exactly: one verb as the argument, the payload on stdin, answers and errors on stdout, exit 1 on error.
+// For ACR hosts `get` answers with a fresh ACR refresh token from Microsoft Entra ID (`<token>` user).
+import { normalizeServer, TOKEN_USERNAME_MARKER } from '../auth/docker-config.js';
+import { NOT_FOUND_MESSAGE } from '../auth/helper-exec.js';
+import { isAcrLoginServer } from '../registry/reference.js';
+import { packageVersion, userAgent } from '../version.js';
+import { readStore, writeStore } from './store.js';
+
+const NAME = 'docker-credential-acrx';
+const USAGE = `Usage: ${NAME} <store|get|erase|list|version>`;
+
+export interface HelperIo {
+  stdout: { write(text: string): unknown };
+  stdin: AsyncIterable<Buffer | string>;
+  env: NodeJS.ProcessEnv;
+}
+
+class HelperFailure extends Error {}
+
+export async function helperMain(args: readonly string[], io: HelperIo): Promise<number> {
+  const say = (text: string): void => void io.stdout.write(`${text}\n`);
+  if (args.length !== 1) {
+    say(USAGE);
+    return 1;
+  }
+  const verb = args[0] as string;
+  try {
+    switch (verb) {
+      case 'get':
+        say(JSON.stringify(await get(await readInput(io), io.env)));
+        return 0;
+      case 'store':
+        store(await readInput(io), io.env);
+        return 0;
+      case 'erase':
+        erase(await readInput(io), io.env);
+        return 0;
+      case 'list':
+        say(JSON.stringify(list(io.env)));
+        return 0;
+      case 'version':
+      case '--version':
+      case '-v':
+        say(`${NAME} (acrx) ${packageVersion()}`);
+        return 0;
+      case '--help':
+      case '-h':
+        say(USAGE);
+        return 0;
+      default:
+        say(`${NAME}: unknown action: ${verb}`);
+        return 1;
+    }
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+async function readInput(io: HelperIo): Promise<string> {
+  let text = '';
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+  return text;
+}
+
+function serverKey(serverUrl: string): string {
+  const trimmed = serverUrl.trim();
+  if (!trimmed) throw new HelperFailure('no credentials server URL');
+  return normalizeServer(trimmed);
+}
+
+async function get(input: string, env: NodeJS.ProcessEnv): Promise<{ ServerURL: string; Username: string; Secret: string }> {
+  const serverUrl = input.trim();
+  const key = serverKey(serverUrl);
+  if (isAcrLoginServer(key) || env.ACRX_ACR_API === '1') {
+    const refreshToken = await acrRefreshToken(key, env);
+    if (refreshToken) return { ServerURL: serverUrl, Username: TOKEN_USERNAME_MARKER, Secret: refreshToken };
+  }
+  const stored = readStore(env).servers[key];
+  if (!stored) throw new HelperFailure(NOT_FOUND_MESSAGE);
+  return { ServerURL: serverUrl, Username: stored.Username, Secret: stored.Secret };
+}
+
+function store(input: string, env: NodeJS.ProcessEnv): void {
+  let payload: { ServerURL?: unknown; Username?: unknown; Secret?: unknown };
+  try {
+    payload = JSON.parse(input) as typeof payload;
+  } catch {
+    throw new HelperFailure('the credentials to store are not JSON');
+  }
+  const key = serverKey(typeof payload.ServerURL === 'string' ? payload.ServerURL : '');
+  if (typeof payload.Username !== 'string' || !payload.Username) throw new HelperFailure('no credentials username');
+  const current = readStore(env);
+  current.servers[key] = { Username: payload.Username, Secret: typeof payload.Secret === 'string' ? payload.Secret : '' };
+  writeStore(env, current);
+}
+
+function erase(input: string, env: NodeJS.ProcessEnv): void {
+  const key = serverKey(input);
+  const current = readStore(env);
+  if (!current.servers[key]) throw new HelperFailure(NOT_FOUND_MESSAGE);
+  delete current.servers[key];
+  writeStore(env, current);
+}
+
+function list(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(readStore(env).servers).map(([server, secret]) => [server, secret.Username]));
+}
+
+/** Entra ID → /oauth2/exchange on the registry itself; undefined when Entra has no identity here. */
+async function acrRefreshToken(loginServer: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { entraAccessToken, exchangeForRefreshToken } = await import('../auth/azure.js');
+  const aadToken = await entraAccessToken(env, () => undefined);
+  if (!aadToken) return undefined;
+  const { createConnection } = await import('../transport/index.js');
+  const connection = createConnection({ userAgent: userAgent(), env });
+  try {
+    return await exchangeForRefreshToken(connection.plain, new URL(`https://${loginServer}/`), aadToken);
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function runHelperProcess(): Promise<void> {
+  const code = await helperMain(process.argv.slice(2), { stdout: process.stdout, stdin: process.stdin, env: process.env });
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}

@@ -107,7 +107,7 @@ function normalizeScopes(scopes: string[]): string[] {
   return [...new Set(scopes.filter(Boolean))].sort();
 }
 
-// Renew with a tenth of the lifetime left (at least 5 s, at most 30 s), so a token never expires mid-request.
+// Renew with a tenth of the lifetime left (at least 1 s, at most 30 s), so a token never expires mid-request.
 function renewalMargin(lifetimeMs: number): number {
-  return Math.min(30_000, Math.max(5_000, lifetimeMs / 10));
+  return Math.min(30_000, Math.max(1_000, lifetimeMs / 10));
 }

@@ -20,16 +20,22 @@ export interface BearerToken {
 }
 
 const CLIENT_ID = 'acrx';
-// The token spec's default lifetime, and its advice that tokens never live less than a minute.
-const MIN_LIFETIME_S = 60;
+// The token spec's lifetime when a token service names none.
+const DEFAULT_LIFETIME_S = 60;
 
 export async function fetchToken(transport: Transport, tokenRequest: TokenRequest, now: () => number): Promise<BearerToken> {
   const { realm, service, scopes, credential } = tokenRequest;
   const request = credential?.kind === 'identity-token'
-    ? oauthRequest(realm, service, scopes, credential.token)
+    ? oauthRequest(realm, service, scopes, { grant_type: 'refresh_token', refresh_token: credential.token })
     : getRequest(realm, service, scopes, credential);
   const requestedAt = now();
-  const response = await transport(request);
+  let response = await transport(request);
+  // Token services that only implement the OAuth2 POST answer the GET with 404 or 405.
+  if ((response.status === 404 || response.status === 405) && credential?.kind === 'basic') {
+    await response.discard();
+    const grant = { grant_type: 'password', username: credential.username, password: credential.password };
+    response = await transport(oauthRequest(realm, service, scopes, grant));
+  }
   if (response.status < 200 || response.status > 299) {
     const said = describeOciErrors(await readOciErrors(response));
     const detail = said ? `: ${said}` : '';
@@ -43,7 +49,7 @@ export async function fetchToken(transport: Transport, tokenRequest: TokenReques
   if (typeof value !== 'string' || !value) {
     throw new RegistryError(`the token service ${realm.host} answered without a token`);
   }
-  const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? Math.max(body.expires_in, MIN_LIFETIME_S) : MIN_LIFETIME_S;
+  const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_LIFETIME_S;
   // issued_at is the server's clock; the client's own request time is what renewal is measured against.
   return { value, expiresAt: requestedAt + expiresIn * 1000, lifetimeMs: expiresIn * 1000 };
 }
@@ -60,8 +66,8 @@ function getRequest(realm: URL, service: string | undefined, scopes: string[], c
   return { method: 'GET', url, headers, sensitive: true };
 }
 
-function oauthRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
-  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID });
+function oauthRequest(realm: URL, service: string | undefined, scopes: string[], grant: Record<string, string>): HttpRequest {
+  const form = new URLSearchParams({ ...grant, client_id: CLIENT_ID });
   if (service) form.set('service', service);
   if (scopes.length > 0) form.set('scope', scopes.join(' '));
   return {

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { compileQuery, type CompiledQuery } from '../output/query.js';
 import { parseOutputFormat, type OutputFormat } from '../output/render.js';
 import { colorAllowed, Status, type OutputStream, type Verbosity } from '../output/status.js';
+import { AcrClient } from '../registry/acr.js';
 import { DEFAULT_CONCURRENCY, RegistryClient } from '../registry/client.js';
 import { registryBaseUrl, resolveRegistry, type RegistryTarget } from '../registry/reference.js';
 import { createConnection, type Connection } from '../transport/index.js';
@@ -70,6 +71,8 @@ export interface RegistrySession {
   status: Status;
   /** The client, after a /v2/ ping proved the host is a registry. */
   client(): Promise<RegistryClient>;
+  /** The ACR metadata API client, sharing the connection and tokens of client(). */
+  acr(): Promise<AcrClient>;
   /** The transport without auth (token exchanges) and the registry's base URL, once connected. */
   connection(): Promise<{ plain: Transport; registry: URL }>;
   close(): Promise<void>;
@@ -96,7 +99,7 @@ export async function openRegistry(context: CommandContext, options: RegistryOpt
   const { status } = context;
 
   let connection: Connection | undefined;
-  let ready: Promise<{ client: RegistryClient; plain: Transport; registry: URL }> | undefined;
+  let ready: Promise<{ client: RegistryClient; acr: AcrClient; plain: Transport; registry: URL }> | undefined;
   const connect = () =>
     (ready ??= (async () => {
       connection = createConnection({
@@ -119,14 +122,16 @@ export async function openRegistry(context: CommandContext, options: RegistryOpt
         registry,
         log: (message) => status.info(message),
       });
-      const client = new RegistryClient(target, connection.withAuth(registry, credentials), { concurrency, signal });
+      const authed = connection.withAuth(registry, credentials);
+      const client = new RegistryClient(target, authed, { concurrency, signal });
       await client.ping();
-      return { client, plain: connection.plain, registry };
+      return { client, acr: new AcrClient(authed, registry, signal), plain: connection.plain, registry };
     })());
   return {
     target: requested,
     status,
     client: async () => (await connect()).client,
+    acr: async () => (await connect()).acr,
     connection: async () => {
       const { plain, registry } = await connect();
       return { plain, registry };

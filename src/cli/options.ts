@@ -42,3 +42,27 @@ export const ORDER_CHOICES: TimeOrder[] = ['time_asc', 'time_desc'];
 export function orderOption(): Option {
   return new Option('--orderby <order>', 'order the items in the results; default is alphabetical order of names').choices(ORDER_CHOICES);
 }
+
+export const ATTRIBUTE_FLAGS = [
+  ['--delete-enabled', 'deleteEnabled', 'whether delete operation is allowed'],
+  ['--write-enabled', 'writeEnabled', 'whether write or delete operation is allowed'],
+  ['--read-enabled', 'readEnabled', 'whether read operation is allowed'],
+  ['--list-enabled', 'listEnabled', 'whether this item shows in list operation results'],
+] as const;
+
+export type AttributeName = (typeof ATTRIBUTE_FLAGS)[number][1];
+
+/** The --*-enabled values given, as booleans; anything but true/false is a usage error. */
+export function parseAttributes(options: Partial<Record<AttributeName, string>>): Partial<Record<AttributeName, boolean>> {
+  const attributes: Partial<Record<AttributeName, boolean>> = {};
+  for (const [flag, key] of ATTRIBUTE_FLAGS) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const lowered = value.toLowerCase();
+    if (lowered !== 'true' && lowered !== 'false') {
+      throw new UsageError(`argument ${flag}: invalid value '${value}' (use true or false)`);
+    }
+    attributes[key] = lowered === 'true';
+  }
+  return attributes;
+}

@@ -2,10 +2,10 @@
 import { Command } from 'commander';
 import { packageVersion } from '../version.js';
 import type { CommandContext, GlobalOptions, Io, RegistryOptions, RegistrySession } from './context.js';
-import { addGlobalOptions, addRegistryOptions, orderOption, parseTop } from './options.js';
+import { addGlobalOptions, addRegistryOptions, ATTRIBUTE_FLAGS, orderOption, parseAttributes, parseTop, type AttributeName } from './options.js';
 
 type RepositoryOptions = RegistryOptions &
-  GlobalOptions & { repository?: string; image?: string; top?: string; orderby?: 'time_asc' | 'time_desc'; detail?: boolean };
+  GlobalOptions & { repository?: string; image?: string; top?: string; orderby?: 'time_asc' | 'time_desc'; detail?: boolean; yes?: boolean; deleteOnly?: boolean } & Partial<Record<AttributeName, string>>;
 
 /** Runs one command: validate, call, render, write stdout. */
 async function execute(io: Io, options: GlobalOptions, run: (context: CommandContext) => Promise<unknown>): Promise<void> {
@@ -101,6 +101,66 @@ export function buildProgram(io: Io): Command {
         return logout(context, options);
       }),
     );
+
+  addRegistryOptions(repository.command('delete').description('Delete a repository or an image (the manifest and every tag on it).'))
+    .option('--repository <repository>', 'the name of the repository')
+    .option('-t, --image <image>', "the image: 'name:tag' or 'name@digest'; deleting by tag deletes the manifest and all its tags")
+    .option('-y, --yes', 'do not prompt for confirmation')
+    .action((options: RepositoryOptions) =>
+      execute(io, options, async (context) => {
+        const { exactlyOneTarget } = await import('./targets.js');
+        const target = exactlyOneTarget(options, { allowDigest: true });
+        const write = await import('./repository-write.js');
+        return withRegistry<unknown>(context, options, (session) =>
+          target.image
+            ? write.deleteImage(context, session, target.image, options.yes === true)
+            : write.deleteRepository(context, session, target.repository, options.yes === true),
+        );
+      }),
+    );
+
+  addRegistryOptions(repository.command('untag').description('Remove one tag; the manifest and its other tags stay.'))
+    .requiredOption('-t, --image <image>', "the image to untag, as 'name:tag'")
+    .action((options: RepositoryOptions) =>
+      execute(io, options, async (context) => {
+        const { taggedImage } = await import('./targets.js');
+        const image = taggedImage(options.image ?? '');
+        const { untag } = await import('./repository-write.js');
+        return withRegistry(context, options, (session) => untag(session, image));
+      }),
+    );
+
+  const update = addRegistryOptions(repository.command('update').description('Update the changeable attributes (locks) of a repository or an image.'))
+    .option('--repository <repository>', 'the name of the repository')
+    .option('-t, --image <image>', "the image: 'name:tag' or 'name@digest'");
+  for (const [flag, , help] of ATTRIBUTE_FLAGS) update.option(`${flag} <bool>`, `${help} (true|false)`);
+  update.action((options: RepositoryOptions) =>
+    execute(io, options, async (context) => {
+      const attributes = parseAttributes(options);
+      const { exactlyOneTarget } = await import('./targets.js');
+      const target = exactlyOneTarget(options, { allowDigest: true });
+      const { update: run } = await import('./repository-write.js');
+      return withRegistry(context, options, (session) => run(session, target, attributes));
+    }),
+  );
+
+  const tag = program.command('tag').description('Lock and unlock tags (ACR).');
+  for (const [name, description] of [
+    ['lock', 'Lock a tag: no overwrite, no delete (writeEnabled=false, deleteEnabled=false).'],
+    ['unlock', 'Unlock a tag (writeEnabled=true, deleteEnabled=true).'],
+  ] as const) {
+    const command = addRegistryOptions(tag.command(name).description(description)).requiredOption('-t, --image <image>', "the tag, as 'name:tag'");
+    if (name === 'lock') command.option('--delete-only', 'only forbid delete (deleteEnabled=false); overwriting stays allowed');
+    command.action((options: RepositoryOptions) =>
+      execute(io, options, async (context) => {
+        const { parseImage } = await import('../registry/reference.js');
+        const image = parseImage(options.image ?? '', { allowDigest: false });
+        const write = await import('./repository-write.js');
+        const attributes = name === 'unlock' ? write.UNLOCK : options.deleteOnly ? write.LOCK_DELETE_ONLY : write.LOCK;
+        return withRegistry(context, options, (session) => write.setTagLock(session, image, attributes, `tag ${name}`));
+      }),
+    );
+  }
 
   addGlobalOptions(program.command('configure').description('Set defaults: acrx configure --defaults registry=NAME [output=FORMAT].'))
     .option('--defaults <pairs...>', 'space-separated KEY=VALUE pairs; keys: registry, output')

@@ -25,7 +25,8 @@ export interface TagSummary {
   createdTime?: string;
 }
 
-export async function showTags(session: RegistrySession, repository: string, options: ListingOptions): Promise<string[] | TagSummary[]> {
+export async function showTags(session: RegistrySession, repository: string, options: ListingOptions): Promise<unknown[]> {
+  if (session.target.acrApi) return (await import('./acr-read.js')).acrShowTags(session, repository, options);
   const client = await session.client();
   return session.status.progress(`listing tags of ${repository}`, async (report) => {
     if (!options.detail && !options.orderby) {
@@ -56,7 +57,8 @@ export async function showManifests(
   session: RegistrySession,
   repository: string,
   options: ListingOptions,
-): Promise<ManifestSummary[] | ManifestWithTags[]> {
+): Promise<unknown[]> {
+  if (session.target.acrApi) return (await import('./acr-read.js')).acrShowManifests(session, repository, options);
   const client = await session.client();
   return session.status.progress(`listing manifests of ${repository}`, async (report) => {
     const { byDigest, details } = await tagDetails(client, repository, report);
@@ -79,7 +81,8 @@ export interface RepositorySummary {
   tagCount: number;
 }
 
-export async function showRepository(session: RegistrySession, repository: string): Promise<RepositorySummary> {
+export async function showRepository(session: RegistrySession, repository: string): Promise<unknown> {
+  if (session.target.acrApi) return (await import('./acr-read.js')).acrShowRepository(session, repository);
   const client = await session.client();
   const tags = await session.status.progress(`reading ${repository}`, (report) =>
     client.listTags(repository, (count) => report(`listing tags of ${repository}: ${count}`)),
@@ -89,7 +92,8 @@ export async function showRepository(session: RegistrySession, repository: strin
 
 export type ImageSummary = ManifestWithTags & { name?: string };
 
-export async function showImage(session: RegistrySession, image: ImageReference): Promise<ImageSummary> {
+export async function showImage(session: RegistrySession, image: ImageReference): Promise<unknown> {
+  if (session.target.acrApi) return (await import('./acr-read.js')).acrShowImage(session, image);
   const client = await session.client();
   return session.status.progress(`reading ${image.repository}`, async (report) => {
     const document = await client.fetchManifest(image);

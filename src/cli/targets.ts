@@ -11,3 +11,12 @@ export function exactlyOneTarget(options: { repository?: string; image?: string 
   if (options.image !== undefined) return { image: parseImage(options.image, parsing) };
   return { repository: validateRepositoryName(options.repository ?? '') };
 }
+
+/** untag needs an explicit tag: a bare name is not taken to mean :latest here. */
+export function taggedImage(text: string): ImageReference & { tag: string } {
+  const image = parseImage(text, { allowDigest: false });
+  if (!text.slice(text.lastIndexOf('/') + 1).includes(':') || !image.tag) {
+    throw new UsageError(`--image '${text}' needs a tag: give it as 'name:tag'`);
+  }
+  return { ...image, tag: image.tag };
+}

@@ -5,7 +5,7 @@ import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js
 import { mapLimit } from '../util/concurrency.js';
 import { canVerify, digestOf } from '../util/digest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
-import { listPaged } from './paging.js';
+import { listNames } from './paging.js';
 import { formatImage, isDigest, registryBaseUrl, type ImageReference, type RegistryTarget } from './reference.js';
 
 export interface Descriptor {
@@ -82,7 +82,7 @@ export class RegistryClient {
 
   async listRepositories(limit?: number, onProgress?: (count: number) => void): Promise<string[]> {
     try {
-      return await listPaged({
+      return await listNames({
         transport: this.transport,
         url: new URL('/v2/_catalog', this.base),
         itemsKey: 'repositories',
@@ -101,7 +101,7 @@ export class RegistryClient {
   }
 
   async listTags(repository: string, onProgress?: (count: number) => void): Promise<string[]> {
-    return listPaged({
+    return listNames({
       transport: this.transport,
       url: new URL(`/v2/${repository}/tags/list`, this.base),
       itemsKey: 'tags',
@@ -165,6 +165,35 @@ export class RegistryClient {
     } catch {
       throw new RegistryError(`blob ${descriptor.digest} of ${repository} is not JSON`);
     }
+  }
+
+  /** DELETE /v2/R/manifests/DIGEST: the manifest and every tag on it. */
+  async deleteManifest(repository: string, digest: string): Promise<void> {
+    await this.delete(repository, digest, `manifest '${repository}@${digest}'`, (said) =>
+      `${this.host} has deletes disabled (${said}); nothing was deleted`,
+    );
+  }
+
+  /** The OCI tag delete (DELETE /v2/R/manifests/TAG); registries may refuse it. */
+  async deleteTag(repository: string, tag: string): Promise<void> {
+    await this.delete(repository, tag, `image '${repository}:${tag}'`, (said) =>
+      `${this.host} cannot remove a single tag: it refused DELETE of '${repository}:${tag}' (${said}). Nothing was deleted; ` +
+        `'acrx repository delete --image ${repository}:${tag}' removes the manifest together with all its tags`,
+    );
+  }
+
+  private async delete(repository: string, reference: string, subject: string, refusal: (said: string) => string): Promise<void> {
+    const url = new URL(`/v2/${repository}/manifests/${reference}`, this.base);
+    const request: HttpRequest = { method: 'DELETE', url, headers: { accept: 'application/json' }, scopes: [`repository:${repository}:delete`] };
+    const response = await this.send(request);
+    if (response.status === 202 || response.status === 200 || response.status === 204) return response.discard();
+    const error = await errorFromResponse(request, response, subject);
+    const disallowed = /REGISTRY_DISALLOWED_OPERATION|DENIED/.test(error.message);
+    if (!disallowed && (response.status === 405 || (response.status === 400 && !isDigest(reference)) || error.message.includes('UNSUPPORTED'))) {
+      const said = /\((.*)\)$/.exec(error.message)?.[1] ?? `HTTP ${response.status}`;
+      throw new RefusedError(refusal(said));
+    }
+    throw error;
   }
 
   /** Resolves every tag to its manifest descriptor, a bounded number of HEADs at a time. */

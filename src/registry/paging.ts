@@ -8,11 +8,18 @@ import { nextLink } from './link.js';
 export const DEFAULT_PAGE_SIZE = 1000;
 const PAGE_SIZE_REJECTED = new Set(['PAGINATION_NUMBER_INVALID', 'UNSUPPORTED']);
 
-export interface PagedListOptions {
+export interface PagedListOptions<T> {
   transport: Transport;
   /** First page, without `n`. */
   url: URL;
-  itemsKey: 'tags' | 'repositories';
+  /** The list's key in each page: 'tags', 'repositories', 'manifests'. */
+  itemsKey: string;
+  /** An item of the page, or undefined to drop it (registries put nulls and junk in lists). */
+  parseItem: (value: unknown) => T | undefined;
+  /** The cursor value of an item (`last=`), also used to drop repeats across pages. */
+  keyOf: (item: T) => string;
+  /** Ask again after the last item when a full page came without a Link (off for registries known to link). */
+  probeWithoutLink?: boolean;
   scopes: string[];
   /** What is being listed, for messages: "tags of repository 'hello'". */
   subject: string;
@@ -23,8 +30,8 @@ export interface PagedListOptions {
   signal?: AbortSignal;
 }
 
-export async function listPaged(options: PagedListOptions): Promise<string[]> {
-  const items: string[] = [];
+export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
+  const items: T[] = [];
   const visited = new Set<string>();
   const cursors = new Set<string>();
   const seen = new Set<string>();
@@ -59,15 +66,16 @@ export async function listPaged(options: PagedListOptions): Promise<string[]> {
     const cursor = url.searchParams.get('last');
     if (cursor !== null) cursors.add(cursor);
 
-    const page = pageItems(await response.json(), options, url);
-    const fresh = page.filter((item) => !seen.has(item));
-    for (const item of fresh) seen.add(item);
+    const page: T[] = pageItems(await response.json(), options, url);
+    const fresh = page.filter((item) => !seen.has(options.keyOf(item)));
+    for (const item of fresh) seen.add(options.keyOf(item));
     items.push(...fresh);
     options.onPage?.(items.length);
     if (options.limit !== undefined && items.length >= options.limit) return items.slice(0, options.limit);
 
     const link = nextLink(response.headers['link']);
-    const next: URL | undefined = link ? new URL(link, url) : probeWithoutLink(url, page, fresh);
+    const probe: URL | undefined = options.probeWithoutLink !== false ? probeWithoutLink(url, page.map(options.keyOf), fresh.length) : undefined;
+    const next: URL | undefined = link ? new URL(link, url) : probe;
     if (!next) break;
     if (!sameOrigin(next, url)) {
       throw new RegistryError(
@@ -88,11 +96,11 @@ export async function listPaged(options: PagedListOptions): Promise<string[]> {
  * A full page without a Link may be a registry that pages only by `last`: ask once more after the last
  * item. Registries that ignore `last` answer with what was already seen, and the listing ends there.
  */
-function probeWithoutLink(url: URL, page: string[], fresh: string[]): URL | undefined {
+function probeWithoutLink(url: URL, page: string[], freshCount: number): URL | undefined {
   const requested = Number(url.searchParams.get('n'));
   const last = page[page.length - 1];
   // More than n means the registry ignores n and sent everything.
-  if (!last || fresh.length === 0 || page.length !== requested) return undefined;
+  if (!last || freshCount === 0 || page.length !== requested) return undefined;
   const probe = new URL(url.href);
   probe.searchParams.set('last', last);
   return probe;
@@ -104,17 +112,25 @@ function withPageSize(url: URL, pageSize: number, limit: number | undefined): UR
   return first;
 }
 
-function pageItems(body: unknown, options: PagedListOptions, url: URL): string[] {
+function pageItems<T>(body: unknown, options: PagedListOptions<T>, url: URL): T[] {
   const list = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[options.itemsKey] : undefined;
   // Some registries answer `null` for an empty list.
   if (list === null) return [];
   if (!Array.isArray(list)) {
     throw new RegistryError(`${url.host} answered ${url.pathname} without a '${options.itemsKey}' list; is it an OCI registry?`);
   }
-  return list.filter((item): item is string => typeof item === 'string' && item.length > 0);
+  return list.flatMap((value: unknown) => {
+    const item = options.parseItem(value);
+    return item === undefined ? [] : [item];
+  });
 }
 
-function loopError(options: PagedListOptions, url: URL): RegistryError {
+/** Lists of names (catalog, tags): non-empty strings. */
+export function listNames(options: Omit<PagedListOptions<string>, 'parseItem' | 'keyOf'>): Promise<string[]> {
+  return listPaged({ ...options, parseItem: (value) => (typeof value === 'string' && value ? value : undefined), keyOf: (name) => name });
+}
+
+function loopError(options: { subject: string }, url: URL): RegistryError {
   return new RegistryError(
     `${url.host} returned a page it had already sent (cursor '${url.searchParams.get('last') ?? ''}') while listing ${options.subject}; stopping rather than returning a partial list`,
   );

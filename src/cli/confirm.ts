@@ -1,0 +1,28 @@
+// Destructive commands ask first (az's wording). Without a terminal they need --yes; the check runs
+// before any request, so nothing is read or deleted when the answer cannot be asked for.
+import type { Readable, Writable } from 'node:stream';
+import { AcrxError, UsageError } from '../errors.js';
+import type { CommandContext } from './context.js';
+
+export function ensureCanConfirm(context: CommandContext, yes: boolean): void {
+  if (yes) return;
+  const stdin = context.io.stdin as (Readable & { isTTY?: boolean }) | undefined;
+  if (stdin?.isTTY !== true) throw new UsageError('Unable to prompt for confirmation as no tty available. Use --yes.');
+}
+
+/** With --yes the statement is shown as a warning; otherwise the user must answer y. */
+export async function confirm(context: CommandContext, statement: string, question: string, yes: boolean): Promise<void> {
+  if (yes) {
+    if (statement) context.status.warn(statement);
+    return;
+  }
+  ensureCanConfirm(context, yes);
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: context.io.stdin as Readable, output: context.io.stderr as unknown as Writable, terminal: true });
+  try {
+    const answer = await prompt.question(`${statement ? `${statement}\n` : ''}${question} (y/n): `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new AcrxError('Operation cancelled.');
+  } finally {
+    prompt.close();
+  }
+}

@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import { startTokenServer, type TokenServer } from '../fixtures/token-server.js';
 import { startRegistry, type RunningRegistry } from './registry.js';
 import { pushImage, withAuth, type RegistryAccess } from './seed.js';
-import { createTestCa, signingKey, type TestCa } from './tls.js';
+import { createTestCa, signingKey, type SigningKey, type TestCa } from './tls.js';
 
 export type Users = Record<string, string>;
 
@@ -55,6 +55,7 @@ export interface BasicTlsRegistry {
   dispatcher: Agent;
   seeded: SeededTags;
   shared: SharedAuthRegistry;
+  /** Stops everything and removes every file; safe to call more than once. */
   stop(): Promise<void>;
 }
 
@@ -63,16 +64,26 @@ export interface TokenRegistry {
   registry: RunningRegistry;
   tokenServer: TokenServer;
   ca: TestCa;
+  /** The key the token server signs with (its certificate is the registry's rootcertbundle), for
+   * tests that mint tokens by hand with signJwt. */
+  signing: SigningKey;
   certDir: string;
   users: Users;
   dispatcher: Agent;
   seeded: SeededTags;
   shared: SharedAuthRegistry;
+  /** Stops everything and removes every file; safe to call more than once. */
   stop(): Promise<void>;
 }
 
 export function basicAuthorization(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/** stop() of a setup: runs once however often it is called. */
+function once(stop: () => Promise<void>): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => (stopping ??= stop());
 }
 
 /** Runs the cleanups in reverse order, all of them even when some fail. */
@@ -132,7 +143,7 @@ export async function startBasicTlsRegistry(options: { users?: Users } = {}): Pr
       dispatcher,
       seeded,
       shared: { host: registry.host, url: registry.url, caCertPath: ca.caCertPath, certDir, users, seeded },
-      stop: () => unwind(cleanups),
+      stop: once(() => unwind(cleanups)),
     };
   } catch (error) {
     await unwind(cleanups).catch(() => {});
@@ -210,12 +221,13 @@ export async function startTokenRegistry(options: TokenRegistryOptions = {}): Pr
       registry,
       tokenServer,
       ca,
+      signing,
       certDir,
       users,
       dispatcher,
       seeded,
       shared: { host: registry.host, url: registry.url, caCertPath: ca.caCertPath, certDir, users, seeded, tokenRealm: tokenServer.url },
-      stop: () => unwind(cleanups),
+      stop: once(() => unwind(cleanups)),
     };
   } catch (error) {
     await unwind(cleanups).catch(() => {});

@@ -3,6 +3,7 @@
 // with the openssl CLI, so no code of acrx's (or of Node's TLS stack) decides what a valid chain is.
 import { execFile } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,19 @@ const run = promisify(execFile);
 
 /** Days every certificate is valid for, from the moment it is made. */
 const VALID_DAYS = 2;
+
+// Directories of CAs not cleaned up yet: removed when the process exits, like registry storage.
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function removeOnExit(dir: string): void {
+  liveDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const live of liveDirs) rmSync(live, { recursive: true, force: true });
+  });
+}
 
 export interface TestCa {
   /** Holds every file below; removed by cleanup(). */
@@ -53,9 +67,10 @@ function openssl(): string {
 }
 
 async function runOpenssl(args: string[]): Promise<void> {
+  const binary = openssl();
   try {
     // No OPENSSL_CONF from the environment: every setting comes from the file written below.
-    await run(openssl(), args, { env: { ...process.env, OPENSSL_CONF: '/dev/null' } });
+    await run(binary, args, { env: { ...process.env, OPENSSL_CONF: '/dev/null' } });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new Error(`openssl ${args[0] ?? ''} failed: ${stderr.trim() || String(error)}`);
@@ -115,6 +130,11 @@ async function issue(dir: string, keyFile: string, certFile: string, subject: st
 /** Makes a CA and a server certificate in `dir` (a new temporary directory when not given). */
 export async function createTestCa(dir?: string): Promise<TestCa> {
   const root = dir ?? (await mkdtemp(path.join(os.tmpdir(), 'acrx-test-ca-')));
+  if (!dir) removeOnExit(root);
+  const cleanup = async (): Promise<void> => {
+    await rm(root, { recursive: true, force: true });
+    liveDirs.delete(root);
+  };
   try {
     await writeFile(path.join(root, 'openssl.cnf'), OPENSSL_CONFIG);
     const caKeyPath = path.join(root, 'ca.key');
@@ -137,10 +157,10 @@ export async function createTestCa(dir?: string): Promise<TestCa> {
       serverKeyPath,
       serverCert: await readFile(serverCertPath, 'utf8'),
       serverKey: await readFile(serverKeyPath, 'utf8'),
-      cleanup: () => rm(root, { recursive: true, force: true }),
+      cleanup,
     };
   } catch (error) {
-    if (!dir) await rm(root, { recursive: true, force: true });
+    if (!dir) await cleanup();
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors.js';
-import { listPaged } from '../../src/registry/paging.js';
+import { listNames } from '../../src/registry/paging.js';
 import { createBaseTransport, createDispatcher } from '../../src/transport/base.js';
 import { startPagingServer, type LinkMode, type PagingServer } from '../fixtures/paging-server.js';
 
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 async function listTags(linkMode: LinkMode, maxPageSize: number, limit?: number): Promise<string[]> {
   server = await startPagingServer({ tags: TAGS, maxPageSize, linkMode });
-  return listPaged({
+  return listNames({
     transport,
     url: new URL('/v2/paged/tags/list', server.url),
     itemsKey: 'tags',

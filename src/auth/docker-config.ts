@@ -1,9 +1,9 @@
 // docker's config.json (and the containers auth.json, same format): finding, storing and erasing the
 // credentials for one registry the way docker does: credHelpers[host], then credsStore, then auths.
-import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AcrxError } from '../errors.js';
+import { readJsonObject, writeJsonAtomically } from '../util/json-file.js';
 import type { Credential } from './credential.js';
 import { helperErase, helperGet, helperStore, type HelperCredential } from './helper-exec.js';
 
@@ -41,22 +41,7 @@ export function containersAuthPath(env: NodeJS.ProcessEnv): string | undefined {
 
 /** The parsed file, undefined when it does not exist; a file that is not a JSON object is an error. */
 export function readConfigFile(path: string): DockerConfig | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new AcrxError(`cannot read ${path}: ${code ?? String(error)}`);
-  }
-  if (text.trim() === '') return {};
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as DockerConfig;
-  } catch {
-    throw new AcrxError(`${path} is not valid JSON; fix it by hand (acrx will not overwrite it)`);
-  }
+  return readJsonObject<DockerConfig>(path, 'fix it by hand (acrx will not overwrite it)');
 }
 
 /** `https://host:port/v1/` → `host:port`: the forms docker has used as keys. */
@@ -176,16 +161,6 @@ function userAndSecret(credential: Credential): { username: string; secret: stri
   }
 }
 
-/** Temporary file beside the target, mode 0600, then rename: a crash never leaves half a file. */
-export function writeConfigAtomically(path: string, config: DockerConfig): void {
-  let target = path;
-  try {
-    target = realpathSync(path);
-  } catch {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  }
-  const temporary = join(dirname(target), `.${process.pid}.${Date.now()}.config.json.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, target);
+function writeConfigAtomically(path: string, config: DockerConfig): void {
+  writeJsonAtomically(path, config, '\t');
 }

@@ -1,9 +1,8 @@
 // docker-credential-acrx's own store: a JSON file only its user can read, written atomically.
 // It holds what docker/podman/skopeo asked the helper to store (there is no OS keychain to rely on).
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { AcrxError } from '../errors.js';
+import { join } from 'node:path';
+import { readJsonObject, writeJsonAtomically } from '../util/json-file.js';
 
 export interface StoredSecret {
   Username: string;
@@ -20,27 +19,10 @@ export function storePath(env: NodeJS.ProcessEnv): string {
 }
 
 export function readStore(env: NodeJS.ProcessEnv): StoreFile {
-  const path = storePath(env);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { servers: {} };
-    throw new AcrxError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<StoreFile>;
-    return { servers: typeof parsed.servers === 'object' && parsed.servers !== null ? parsed.servers : {} };
-  } catch {
-    throw new AcrxError(`${path} is not valid JSON; fix or remove it`);
-  }
+  const parsed = readJsonObject<Partial<StoreFile>>(storePath(env), 'fix or remove it');
+  return { servers: typeof parsed?.servers === 'object' && parsed.servers !== null ? parsed.servers : {} };
 }
 
 export function writeStore(env: NodeJS.ProcessEnv, store: StoreFile): void {
-  const path = storePath(env);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+  writeJsonAtomically(storePath(env), store);
 }

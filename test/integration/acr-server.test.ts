@@ -2,9 +2,7 @@
 // here against the recorded ACR behaviour with clients that share no code with acrx: plain HTTP, the real
 // @azure/identity in a child process, skopeo, and the distribution registry behind the server.
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Agent, getGlobalDispatcher, request, setGlobalDispatcher, type Dispatcher } from 'undici';
@@ -16,32 +14,23 @@ import {
   startAcrServer,
   type AcrServer,
 } from '../fixtures/acr-server.js';
-import { createAcrTestCa, type AcrTestCa } from '../fixtures/acr-tls.js';
+import { issueServerCertificate } from '../fixtures/acr-tls.js';
 import { startEntraServer, type EntraServer } from '../fixtures/entra-server.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
 import { MediaType, pushImage, pushIndex, sha256Digest, type PushedManifest } from '../support/seed.js';
+import { createTestCa, type TestCa } from '../support/tls.js';
 import { missingToolMessage, requireBinary } from '../support/tools.js';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CI = process.env.CI === 'true';
 
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      accessSync(path.join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 const registryInstalled = requireBinary('docker-registry') !== undefined;
-const opensslInstalled = onPath('openssl');
+const opensslInstalled = requireBinary('openssl') !== undefined;
 const skopeo = requireBinary('skopeo');
 // Outside CI a missing program skips what needs it; in CI the same tests run and fail.
 const skipAll = !CI && (!registryInstalled || !opensslInstalled);
+const skipReason = missingToolMessage(registryInstalled ? 'openssl' : 'docker-registry');
 const skipSkopeo = !CI && !skopeo;
 
 const ADMIN = { username: 'admin', password: 'Adm1n-pa55word-of-the-test' };
@@ -97,8 +86,8 @@ interface ManifestJson {
   references?: Array<{ digest: string; architecture: string; os: string }>;
 }
 
-describe.skipIf(skipAll)('ACR test server over a real distribution registry', () => {
-  let ca: AcrTestCa;
+describe.skipIf(skipAll)(`ACR test server over a real distribution registry${skipAll ? ` (skipped: ${skipReason})` : ''}`, () => {
+  let ca: TestCa;
   let registry: RunningRegistry;
   let entra: EntraServer;
   let acr: AcrServer;
@@ -135,13 +124,13 @@ describe.skipIf(skipAll)('ACR test server over a real distribution registry', ()
   const everything = (repo: string) => `repository:${repo}:pull,push,delete,metadata_read,metadata_write`;
 
   beforeAll(async () => {
-    ca = await createAcrTestCa();
+    ca = await createTestCa();
     registry = await startRegistry({ deleteEnabled: true });
     entra = await startEntraServer({
       tenantId: TENANT,
       clients: { [CLIENT.id]: CLIENT.secret },
       tls: { cert: ca.serverCert, key: ca.serverKey },
-      publicCloudTls: await ca.issue(['login.microsoftonline.com']),
+      publicCloudTls: await issueServerCertificate(ca, ['login.microsoftonline.com']),
     });
     acr = await startAcrServer({
       upstream: registry.url,
@@ -468,6 +457,17 @@ describe.skipIf(skipAll)('ACR test server over a real distribution registry', ()
       } finally {
         await stranger.stop();
       }
+    });
+
+    test('in-process, @azure/identity takes the test CA as tlsOptions.ca', async () => {
+      const { ClientSecretCredential } = await import('@azure/identity');
+      const credential = new ClientSecretCredential(TENANT, CLIENT.id, CLIENT.secret, {
+        authorityHost: entra.authorityHost,
+        disableInstanceDiscovery: true,
+        tlsOptions: { ca: ca.caCert },
+      });
+      const { token } = await credential.getToken(ACR_SCOPE);
+      expect((await exchange(token, TENANT)).status).toBe(200);
     });
 
     test('the token endpoint refuses a wrong client secret the way Entra does', async () => {

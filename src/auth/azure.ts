@@ -27,8 +27,11 @@ export async function entraAccessToken(env: NodeJS.ProcessEnv, log: (message: st
     return undefined;
   }
   const { DefaultAzureCredential } = await import('@azure/identity');
+  // MSAL validates a custom authority host (sovereign or private clouds, Azure Stack) against the
+  // public cloud's discovery endpoint; where the host is set explicitly, trust it as given.
+  const custom = Boolean(env.AZURE_AUTHORITY_HOST) && !/^https:\/\/login\.microsoftonline\.com\/?$/i.test(env.AZURE_AUTHORITY_HOST ?? '');
   try {
-    const token = await new DefaultAzureCredential().getToken(ACR_AUDIENCE_SCOPE);
+    const token = await new DefaultAzureCredential(custom ? { disableInstanceDiscovery: true } : {}).getToken(ACR_AUDIENCE_SCOPE);
     log('got a Microsoft Entra ID token for the ACR audience');
     return token.token;
   } catch (error) {

@@ -85,15 +85,7 @@ export interface SessionOverrides {
 
 export async function openRegistry(context: CommandContext, options: RegistryOptions, overrides: SessionOverrides = {}): Promise<RegistrySession> {
   const { env, signal } = context.io;
-  const name = options.name ?? (env.ACRX_REGISTRY || context.config.defaults?.registry);
-  if (!name) {
-    throw new UsageError('the registry is required: pass -n/--name, set ACRX_REGISTRY, or run acrx configure --defaults registry=NAME');
-  }
-  const requested = resolveRegistry(name, {
-    ...(options.suffix ? { suffix: options.suffix } : {}),
-    ...(options.plainHttp ? { plainHttp: true } : {}),
-    env,
-  });
+  const requested = resolveTarget(context, options);
   const concurrency = parseConcurrency(options.concurrency);
   const explicit = overrides.credentials ? undefined : await explicitCredential(options, context.io);
   const { status } = context;
@@ -140,6 +132,19 @@ export async function openRegistry(context: CommandContext, options: RegistryOpt
       await connection?.close();
     },
   };
+}
+
+/** -n, else ACRX_REGISTRY, else the configured default; checked against the addressing rules. */
+export function resolveTarget(context: CommandContext, options: Pick<RegistryOptions, 'name' | 'suffix' | 'plainHttp'>): RegistryTarget {
+  const name = options.name ?? (context.io.env.ACRX_REGISTRY || context.config.defaults?.registry);
+  if (!name) {
+    throw new UsageError('the registry is required: pass -n/--name, set ACRX_REGISTRY, or run acrx configure --defaults registry=NAME');
+  }
+  return resolveRegistry(name, {
+    ...(options.suffix ? { suffix: options.suffix } : {}),
+    ...(options.plainHttp ? { plainHttp: true } : {}),
+    env: context.io.env,
+  });
 }
 
 function parseConcurrency(value: string | undefined): number {

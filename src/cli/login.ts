@@ -6,7 +6,7 @@ import { AuthError, RefusedError, UsageError } from '../errors.js';
 import { parseChallenges } from '../transport/challenge.js';
 import { fetchToken } from '../transport/token.js';
 import type { Transport } from '../transport/types.js';
-import { explicitCredential, openRegistry, type CommandContext, type RegistryOptions } from './context.js';
+import { explicitCredential, openRegistry, resolveTarget, type CommandContext, type RegistryOptions } from './context.js';
 
 export interface ExposedToken {
   accessToken: string;
@@ -16,16 +16,17 @@ export interface ExposedToken {
 export async function login(context: CommandContext, options: RegistryOptions & { exposeToken?: boolean }): Promise<ExposedToken | undefined> {
   const given = await explicitCredential(options, context.io);
   let chosen: Promise<Credential> | undefined;
-  const session = await openRegistry(context, options, {
-    credentials: (plain, registry) => async () => (chosen ??= given ? Promise.resolve(given) : entraCredential(session.target.acrApi, plain, registry, context)),
-  });
+  // Exactly the credentials given, else (ACR) Entra ID: never what happens to be stored already.
+  const choose = (plain: Transport, registry: URL): Promise<Credential> =>
+    (chosen ??= given ? Promise.resolve(given) : entraCredential(session.target.acrApi, plain, registry, context));
+  const session = await openRegistry(context, options, { credentials: (plain, registry) => () => choose(plain, registry) });
   try {
     const client = await session.client();
     await client.verifyAccess();
     const { plain, registry } = await session.connection();
     const loginServer = session.target.loginServer;
     // A registry that never asked for credentials still gets them stored, as docker login does.
-    const credential = await (chosen ??= given ? Promise.resolve(given) : entraCredential(session.target.acrApi, plain, registry, context));
+    const credential = await choose(plain, registry);
 
     if (options.exposeToken) {
       return { accessToken: await tokenToExpose(credential, plain, registry), loginServer };
@@ -40,10 +41,7 @@ export async function login(context: CommandContext, options: RegistryOptions & 
 }
 
 export async function logout(context: CommandContext, options: RegistryOptions): Promise<undefined> {
-  const { resolveRegistry } = await import('../registry/reference.js');
-  const name = options.name ?? (context.io.env.ACRX_REGISTRY || context.config.defaults?.registry);
-  if (!name) throw new UsageError('the registry is required: pass -n/--name');
-  const { loginServer } = resolveRegistry(name, { ...(options.suffix ? { suffix: options.suffix } : {}), env: context.io.env });
+  const { loginServer } = resolveTarget(context, options);
   const erased = await eraseCredential(dockerConfigPath(context.io.env), loginServer, context.io.env);
   if (erased) context.status.note(`Removing login credentials for ${loginServer}`);
   else context.status.warn(`Not logged in to ${loginServer}`);

@@ -1,6 +1,6 @@
 // The typed OCI distribution client: catalog, tags, manifests and blobs of one registry.
 import { NotFoundError, RefusedError, RegistryError } from '../errors.js';
-import { errorFromResponse } from '../transport/registry-errors.js';
+import { describeOciErrors, errorFromEntries, errorFromResponse, readOciErrors } from '../transport/registry-errors.js';
 import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
 import { mapLimit } from '../util/concurrency.js';
 import { canVerify, digestOf } from '../util/digest.js';
@@ -186,14 +186,14 @@ export class RegistryClient {
     const url = new URL(`/v2/${repository}/manifests/${reference}`, this.base);
     const request: HttpRequest = { method: 'DELETE', url, headers: { accept: 'application/json' }, scopes: [`repository:${repository}:delete`] };
     const response = await this.send(request);
-    if (response.status === 202 || response.status === 200 || response.status === 204) return response.discard();
-    const error = await errorFromResponse(request, response, subject);
-    const disallowed = /REGISTRY_DISALLOWED_OPERATION|DENIED/.test(error.message);
-    if (!disallowed && (response.status === 405 || (response.status === 400 && !isDigest(reference)) || error.message.includes('UNSUPPORTED'))) {
-      const said = /\((.*)\)$/.exec(error.message)?.[1] ?? `HTTP ${response.status}`;
-      throw new RefusedError(refusal(said));
-    }
-    throw error;
+    if (response.status >= 200 && response.status <= 299) return response.discard();
+    const entries = await readOciErrors(response);
+    const codes = new Set(entries.map((entry) => entry.code));
+    // Locks (ACR) are the registry's own message; 405/UNSUPPORTED, or a 400 for a tag, is delete not offered.
+    const locked = codes.has('REGISTRY_DISALLOWED_OPERATION') || codes.has('DENIED');
+    const unsupported = response.status === 405 || codes.has('UNSUPPORTED') || (response.status === 400 && !isDigest(reference));
+    if (!locked && unsupported) throw new RefusedError(refusal(describeOciErrors(entries) || `HTTP ${response.status}`));
+    throw errorFromEntries(request, response.status, entries, subject);
   }
 
   /** Resolves every tag to its manifest descriptor, a bounded number of HEADs at a time. */

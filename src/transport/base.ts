@@ -35,10 +35,18 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
     // undici closes the connection after every HTTP/1.1 HEAD; over HTTP/2 the per-tag HEADs share one.
     allowH2: true,
   };
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name]);
-  return proxied
-    ? new EnvHttpProxyAgent({ ...common, connect: tls, requestTls: tls })
-    : new Agent({ ...common, connect: tls });
+  const httpProxy = env.HTTP_PROXY || env.http_proxy;
+  const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
+  if (!httpProxy && !httpsProxy) return new Agent({ ...common, connect: tls });
+  // Passed explicitly: the settings come from the environment acrx was given, not only process.env.
+  return new EnvHttpProxyAgent({
+    ...common,
+    connect: tls,
+    requestTls: tls,
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(httpsProxy ? { httpsProxy } : {}),
+    noProxy: env.NO_PROXY ?? env.no_proxy ?? '',
+  });
 }
 
 // Passing `ca` replaces Node's default roots, so the defaults and NODE_EXTRA_CA_CERTS are added back.

@@ -4,6 +4,8 @@ import type { Credential } from '../auth/credential.js';
 import { dockerConfigPath, eraseCredential, storeCredential } from '../auth/docker-config.js';
 import { AuthError, RefusedError, UsageError } from '../errors.js';
 import { parseChallenges } from '../transport/challenge.js';
+import { credentialsRefused } from '../transport/auth.js';
+import { realmMayReceiveCredentials } from '../transport/realm-policy.js';
 import { fetchToken } from '../transport/token.js';
 import type { Transport } from '../transport/types.js';
 import { explicitCredential, openRegistry, resolveTarget, type CommandContext, type RegistryOptions } from './context.js';
@@ -72,6 +74,8 @@ async function tokenToExpose(credential: Credential, plain: Transport, registry:
   if (!bearer?.params.realm) {
     throw new RefusedError(`${registry.host} uses Basic authentication and issues no tokens to expose`);
   }
-  const token = await fetchToken(plain, { realm: new URL(bearer.params.realm, registry), service: bearer.params.service, scopes: [], credential }, Date.now);
+  const realm = new URL(bearer.params.realm, registry);
+  if (!realmMayReceiveCredentials(realm, registry)) throw credentialsRefused(registry, realm);
+  const token = await fetchToken(plain, { realm, service: bearer.params.service, scopes: [], credential }, Date.now);
   return token.value;
 }

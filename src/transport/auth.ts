@@ -32,12 +32,7 @@ export function authTransport(next: Transport, options: AuthOptions): Transport 
     }
     const found = await loadCredential();
     const useful = found?.kind === 'registry-token' ? undefined : found;
-    if (useful && !realmMayReceiveCredentials(realm, options.registry)) {
-      throw new AuthError(
-        `refusing to send credentials for ${options.registry.host} to the token service ${realm.protocol}//${realm.host}: ` +
-          'it is not HTTPS on the registry\'s own host or domain',
-      );
-    }
+    if (useful && !realmMayReceiveCredentials(realm, options.registry)) throw credentialsRefused(options.registry, realm);
     const pending = fetchToken(next, { realm, service: active.params.service, scopes, credential: useful }, now);
     tokens.set(key, pending);
     pending.catch(() => tokens.delete(key));
@@ -85,6 +80,13 @@ export function authTransport(next: Transport, options: AuthOptions): Transport 
     const said = describeOciErrors(await readOciErrors(response));
     throw new AuthError(`${options.registry.host} rejected the credentials (HTTP 401${said ? `: ${said}` : ''})`);
   }
+}
+
+export function credentialsRefused(registry: URL, realm: URL): AuthError {
+  return new AuthError(
+    `refusing to send credentials for ${registry.host} to the token service ${realm.protocol}//${realm.host}: ` +
+      "it is not HTTPS on the registry's own host or its parent domain",
+  );
 }
 
 function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {

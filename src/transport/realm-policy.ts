@@ -1,5 +1,5 @@
 // Where a registry's token realm may receive credentials (PRODUCT §5): only over HTTPS, and only on the
-// registry's own host or domain, or a documented split host.
+// registry's own host or a parent domain of it, or a documented split host.
 import { isLoopbackHost } from '../registry/reference.js';
 
 // Registries whose token service lives on a documented other domain.
@@ -19,19 +19,10 @@ export function realmMayReceiveCredentials(realm: URL, registry: URL): boolean {
   const registryHost = registry.hostname.toLowerCase();
   if (realmHost === registryHost) return true;
   if (SPLIT_HOSTS[registryHost]?.includes(realmHost)) return true;
-  const domain = parentDomain(registryHost);
-  return domain !== undefined && (realmHost === domain || realmHost.endsWith(`.${domain}`));
+  // A parent domain of the registry (registry.gitlab.com → gitlab.com), never a sibling: without the
+  // public suffix list a sibling may belong to another tenant of the same service.
+  return realmHost.includes('.') && !/^[\d.]+$/.test(realmHost) && registryHost.endsWith(`.${realmHost}`) && !PUBLIC_SUFFIXES.has(realmHost);
 }
 
-// The registry's host minus its first label, when that still leaves a name with a dot
-// (myreg.azurecr.io → azurecr.io is too broad for multi-tenant services, so keep three labels there).
-function parentDomain(host: string): string | undefined {
-  if (/^[\d.]+$/.test(host) || host.includes(':')) return undefined;
-  const labels = host.split('.');
-  if (labels.length < 3) return undefined;
-  const parent = labels.slice(1).join('.');
-  return MULTI_TENANT_SUFFIXES.some((suffix) => parent === suffix) ? undefined : parent;
-}
-
-// Suffixes shared by many unrelated customers: a realm there is trusted only on the exact registry host.
-const MULTI_TENANT_SUFFIXES = ['azurecr.io', 'azurecr.cn', 'azurecr.us', 'azurecr.de', 'pkg.dev', 'amazonaws.com', 'gcr.io'];
+// Parents that are registrable by anyone: a realm there is never the registry's own.
+const PUBLIC_SUFFIXES = new Set(['co.uk', 'com.au', 'co.jp', 'com.br', 'co.in', 'azurecr.io', 'azurecr.cn', 'azurecr.us', 'azurecr.de', 'pkg.dev', 'amazonaws.com', 'jfrog.io']);

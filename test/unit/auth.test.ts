@@ -89,7 +89,12 @@ describe('bearer auth', () => {
   it('sends Basic credentials to a same-host HTTPS-or-loopback realm, and none to a realm elsewhere', async () => {
     const registry = new URL('https://registry.example.com/');
     expect(realmMayReceiveCredentials(new URL('https://registry.example.com/token'), registry)).toBe(true);
-    expect(realmMayReceiveCredentials(new URL('https://auth.example.com/token'), registry)).toBe(true);
+    expect(realmMayReceiveCredentials(new URL('https://example.com/token'), registry)).toBe(true);
+    expect(realmMayReceiveCredentials(new URL('https://gitlab.com/jwt/auth'), new URL('https://registry.gitlab.com/'))).toBe(true);
+    // Siblings may be other tenants; public suffixes belong to nobody.
+    expect(realmMayReceiveCredentials(new URL('https://auth.example.com/token'), registry)).toBe(false);
+    expect(realmMayReceiveCredentials(new URL('https://co.uk/token'), new URL('https://x.co.uk/'))).toBe(false);
+    expect(realmMayReceiveCredentials(new URL('https://other.jfrog.io/token'), new URL('https://mine.jfrog.io/'))).toBe(false);
     expect(realmMayReceiveCredentials(new URL('http://registry.example.com/token'), registry)).toBe(false);
     expect(realmMayReceiveCredentials(new URL('https://attacker.example.net/token'), registry)).toBe(false);
     expect(realmMayReceiveCredentials(new URL('https://other.azurecr.io/oauth2/token'), new URL('https://mine.azurecr.io/'))).toBe(false);

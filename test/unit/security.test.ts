@@ -96,6 +96,18 @@ describe('credentials stay on the registry origin', () => {
     expect((await list()).code).toBe(0);
     expect(realmRequests).toEqual([{ host: '127.0.0.1', authorization: BASIC }]);
   });
+  it('gives no credentials to a foreign realm on login --expose-token either, however the registry answers before', async () => {
+    const realmServer = await serve((_req, res) => sendJson(res, 200, { token: TOKEN }), 'localhost');
+    let pings = 0;
+    // Answers the first two /v2/ requests (ping, check) without auth, then names a foreign realm.
+    const registry = await serve((_req, res) =>
+      ++pings <= 2 ? sendJson(res, 200, {}) : sendJson(res, 401, {}, { 'www-authenticate': `Bearer realm="${realmServer.url}/token",service="x"` }),
+    );
+    const exposed = await runCli(['login', '-n', registry.origin.host, '-u', 'alice', '-p', PASSWORD, '--expose-token']);
+    expect(exposed.code).toBe(4);
+    expect(exposed.stdout).toBe('');
+    expect(realmServer.requests).toEqual([]);
+  });
 });
 
 describe('secrets never appear in output', () => {

@@ -7,9 +7,13 @@ export interface AcrxConfig {
   defaults?: { registry?: string; output?: string };
 }
 
+/** $XDG_CONFIG_HOME/acrx: acrx's settings and its credential helper's store. */
+export function acrxConfigDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'acrx');
+}
+
 export function configPath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return join(base, 'acrx', 'config.json');
+  return join(acrxConfigDir(env), 'config.json');
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): AcrxConfig {

@@ -49,7 +49,3 @@ export class InterruptedError extends AcrxError {
 
 /** The registry or network failed in a way the user cannot fix by changing the command. */
 export class RegistryError extends AcrxError {}
-
-export function isAcrxError(error: unknown): error is AcrxError {
-  return error instanceof AcrxError;
-}

@@ -9,8 +9,6 @@ export type Credential =
 
 export type CredentialSource = () => Promise<Credential | undefined>;
 
-export const anonymous: CredentialSource = async () => undefined;
-
 export function basicAuthorization(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }

@@ -1,7 +1,7 @@
 // Destructive commands ask first (az's wording). Without a terminal they need --yes; the check runs
 // before any request, so nothing is read or deleted when the answer cannot be asked for.
 import type { Readable, Writable } from 'node:stream';
-import { AcrxError, UsageError } from '../errors.js';
+import { AcrxError, InterruptedError, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 
 export function ensureCanConfirm(context: CommandContext, yes: boolean): void {
@@ -20,7 +20,13 @@ export async function confirm(context: CommandContext, statement: string, questi
   const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: context.io.stdin as Readable, output: context.io.stderr as unknown as Writable, terminal: true });
   try {
-    const answer = await prompt.question(`${statement ? `${statement}\n` : ''}${question} (y/n): `);
+    let answer: string;
+    try {
+      answer = await prompt.question(`${statement ? `${statement}\n` : ''}${question} (y/n): `);
+    } catch {
+      // readline rejects the question when Ctrl-C reaches it at the prompt.
+      throw new InterruptedError();
+    }
     if (!/^y(es)?$/i.test(answer.trim())) throw new AcrxError('Operation cancelled.');
   } finally {
     prompt.close();

@@ -1,6 +1,6 @@
 // The acrx entry: runs the command line, turns every failure into one stderr line and an exit code.
 import { CommanderError } from 'commander';
-import { AcrxError, ExitCode, InterruptedError, UsageError } from '../errors.js';
+import { AcrxError, ExitCode, InterruptedError } from '../errors.js';
 import { colorAllowed, Status } from '../output/status.js';
 import type { Io } from './context.js';
 import { buildProgram } from './program.js';
@@ -47,7 +47,7 @@ function report(error: unknown, status: Status, interrupted: boolean): number {
   const message = error instanceof Error ? error.message : String(error);
   status.error(message);
   if (status.debugging && error instanceof Error && error.stack) status.debug(error.stack);
-  return error instanceof UsageError ? ExitCode.usage : ExitCode.error;
+  return ExitCode.error;
 }
 
 function* allCommands(command: import('commander').Command): Generator<import('commander').Command> {

@@ -33,7 +33,7 @@ export async function showTags(session: RegistrySession, repository: string, opt
       const names = sortNames(await client.listTags(repository, (count) => report(`listing tags of ${repository}: ${count}`)));
       return top(names, options.top);
     }
-    const { tags, byTag, details } = await tagDetails(client, repository, report);
+    const { tags, byTag, details } = await tagDetails(session, client, repository, report);
     let entries: TagSummary[] = tags.map((name) => {
       const digest = byTag.get(name)?.digest ?? '';
       const createdTime = details.get(digest)?.createdTime;
@@ -43,12 +43,6 @@ export async function showTags(session: RegistrySession, repository: string, opt
     entries = top(entries, options.top);
     return options.detail ? entries : entries.map((entry) => entry.name);
   });
-}
-
-export interface ManifestSummary {
-  digest: string;
-  tags: string[];
-  timestamp?: string;
 }
 
 export type ManifestWithTags = ManifestDetail & { tags: string[] };
@@ -61,7 +55,7 @@ export async function showManifests(
   if (session.target.acrApi) return (await import('./acr-read.js')).acrShowManifests(session, repository, options);
   const client = await session.client();
   return session.status.progress(`listing manifests of ${repository}`, async (report) => {
-    const { byDigest, details } = await tagDetails(client, repository, report);
+    const { byDigest, details } = await tagDetails(session, client, repository, report);
     let manifests: ManifestWithTags[] = [...byDigest.entries()].map(([digest, tags]) => ({
       ...(details.get(digest) as ManifestDetail),
       tags,
@@ -75,12 +69,6 @@ export async function showManifests(
   });
 }
 
-export interface RepositorySummary {
-  registry: string;
-  imageName: string;
-  tagCount: number;
-}
-
 export async function showRepository(session: RegistrySession, repository: string): Promise<unknown> {
   if (session.target.acrApi) return (await import('./acr-read.js')).acrShowRepository(session, repository);
   const client = await session.client();
@@ -90,21 +78,19 @@ export async function showRepository(session: RegistrySession, repository: strin
   return { registry: session.target.loginServer, imageName: repository, tagCount: tags.length };
 }
 
-export type ImageSummary = ManifestWithTags & { name?: string };
-
 export async function showImage(session: RegistrySession, image: ImageReference): Promise<unknown> {
   if (session.target.acrApi) return (await import('./acr-read.js')).acrShowImage(session, image);
   const client = await session.client();
   return session.status.progress(`reading ${image.repository}`, async (report) => {
     const document = await client.fetchManifest(image);
     const detail = await describeManifest(client, image.repository, document);
-    const { byDigest } = await mapTags(client, image.repository, report);
+    const { byDigest } = await mapTags(client, image.repository, { progress: report, warn: (m) => session.status.warn(m) });
     return { ...(image.tag ? { name: image.tag } : {}), ...detail, tags: byDigest.get(detail.digest) ?? [] };
   });
 }
 
-async function tagDetails(client: RegistryClient, repository: string, report: (text: string) => void) {
-  const map = await mapTags(client, repository, report);
+async function tagDetails(session: RegistrySession, client: RegistryClient, repository: string, report: (text: string) => void) {
+  const map = await mapTags(client, repository, { progress: report, warn: (m) => session.status.warn(m) });
   const details = await describeDigests(client, repository, [...map.byDigest.keys()], report);
   return { ...map, details };
 }

@@ -3,6 +3,7 @@
 import { RefusedError } from '../errors.js';
 import type { AcrObject, ChangeableAttributes } from '../registry/acr.js';
 import { mapTags } from '../registry/inventory.js';
+import { INDEX_TYPES } from '../registry/media-types.js';
 import type { ImageReference } from '../registry/reference.js';
 import { confirm, ensureCanConfirm } from './confirm.js';
 import type { CommandContext, RegistrySession } from './context.js';
@@ -10,9 +11,11 @@ import type { CommandContext, RegistrySession } from './context.js';
 export async function deleteImage(context: CommandContext, session: RegistrySession, image: ImageReference, yes: boolean): Promise<undefined> {
   ensureCanConfirm(context, yes);
   const { repository } = image;
-  const { digest, tags } = session.target.acrApi ? await acrTagsOfImage(session, image) : await tagsOfImage(session, image);
-  const images = tags.map((tag) => `'${repository}:${tag}'`).join(', ');
-  const statement = `This operation will delete the manifest '${digest}'${tags.length > 0 ? ` and all the following images: ${images}` : ''}`;
+  const { digest, tags, parents } = session.target.acrApi ? await acrTagsOfImage(session, image) : await tagsOfImage(session, image);
+  const named = (list: string[]) => list.map((tag) => `'${repository}:${tag}'`).join(', ');
+  let statement = `This operation will delete the manifest '${digest}'${tags.length > 0 ? ` and all the following images: ${named(tags)}` : ''}`;
+  // Deleting a platform manifest breaks every multi-platform image that lists it: say which.
+  if (parents.length > 0) statement += `. It is also a platform manifest of ${named(parents)}, which will then fail to pull for that platform`;
   await confirm(context, statement, 'Are you sure you want to continue?', yes);
   await (await session.client()).deleteManifest(repository, digest);
   return undefined;
@@ -29,8 +32,12 @@ export async function deleteRepository(context: CommandContext, session: Registr
   }
   // No repository delete in the OCI API: delete every tagged manifest, after showing all of them.
   const client = await session.client();
-  const { byDigest } = await session.status.progress(`reading ${repository}`, (report) => mapTags(client, repository, report));
+  const { byDigest } = await session.status.progress(`reading ${repository}`, (report) => mapTags(client, repository, { progress: report, warn: (m) => session.status.warn(m) }));
   const plan = [...byDigest.entries()];
+  if (plan.length === 0) {
+    context.status.warn(`repository '${repository}' has no tagged manifests: nothing to delete (untagged manifests cannot be found through the OCI API)`);
+    return { manifestsDeleted: [], tagsDeleted: [] };
+  }
   const lines = plan.map(([digest, tags]) => `  ${digest}: ${tags.map((tag) => `'${repository}:${tag}'`).join(', ')}`);
   const statement = `This operation will delete ${plan.length} manifest(s) and all their tags:\n${lines.join('\n')}`;
   await confirm(context, statement, question, yes);
@@ -93,17 +100,35 @@ export function requireAcr(session: RegistrySession, command: string): void {
   }
 }
 
-async function acrTagsOfImage(session: RegistrySession, image: ImageReference): Promise<{ digest: string; tags: string[] }> {
+interface ImageTags {
+  digest: string;
+  tags: string[];
+  /** Tags of the indexes (multi-platform images) that list this manifest. */
+  parents: string[];
+}
+
+async function acrTagsOfImage(session: RegistrySession, image: ImageReference): Promise<ImageTags> {
   const acr = await session.acr();
   const digest = image.digest ?? String((await acr.getTag(image.repository, image.tag ?? 'latest')).digest ?? '');
   const manifest = await acr.getManifest(image.repository, digest);
-  const tags = Array.isArray(manifest.tags) ? manifest.tags.filter((tag): tag is string => typeof tag === 'string') : [];
-  return { digest, tags: tags.sort() };
+  const parents = (await acr.listManifests(image.repository))
+    .filter((entry) => Array.isArray(entry.references) && entry.references.some((ref) => (ref as { digest?: unknown }).digest === digest))
+    .flatMap((entry) => stringsOf(entry.tags));
+  return { digest, tags: stringsOf(manifest.tags).sort(), parents: parents.sort() };
 }
 
-async function tagsOfImage(session: RegistrySession, image: ImageReference): Promise<{ digest: string; tags: string[] }> {
+async function tagsOfImage(session: RegistrySession, image: ImageReference): Promise<ImageTags> {
   const client = await session.client();
   const { digest } = await client.resolveManifest(image);
-  const { byDigest } = await session.status.progress(`finding every tag on ${digest}`, (report) => mapTags(client, image.repository, report));
-  return { digest, tags: byDigest.get(digest) ?? [] };
+  const { byTag, byDigest } = await session.status.progress(`finding every tag on ${digest}`, (report) => mapTags(client, image.repository, { progress: report, warn: (m) => session.status.warn(m) }));
+  const indexes = [...new Set([...byTag.values()].filter((d) => INDEX_TYPES.has(d.mediaType) && d.digest !== digest).map((d) => d.digest))];
+  const documents = await client.mapConcurrent(indexes, (index) => client.fetchManifest({ repository: image.repository, digest: index }));
+  const parents = documents
+    .filter((document) => document.body.manifests?.some((child) => child.digest === digest))
+    .flatMap((document) => byDigest.get(document.descriptor.digest) ?? []);
+  return { digest, tags: byDigest.get(digest) ?? [], parents: parents.sort() };
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }

@@ -1,7 +1,7 @@
 // docker-credential-acrx's own store: a JSON file only its user can read, written atomically.
 // It holds what docker/podman/skopeo asked the helper to store (there is no OS keychain to rely on).
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { acrxConfigDir } from '../config.js';
 import { readJsonObject, writeJsonAtomically } from '../util/json-file.js';
 
 export interface StoredSecret {
@@ -14,8 +14,7 @@ interface StoreFile {
 }
 
 export function storePath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return join(base, 'acrx', 'credentials.json');
+  return join(acrxConfigDir(env), 'credentials.json');
 }
 
 export function readStore(env: NodeJS.ProcessEnv): StoreFile {

@@ -67,8 +67,9 @@ export class RegistryClient {
     const html = (response.headers['content-type'] ?? '').includes('text/html');
     const challenged = response.status === 401 && response.headers['www-authenticate'] !== undefined;
     if ((response.status === 200 && !html) || challenged) return;
+    const tlsHint = response.status === 400 && this.base.protocol === 'http:' ? '; it may speak HTTPS only: try without --plain-http' : '';
     throw new RegistryError(
-      `${this.host} does not look like an OCI registry: GET /v2/ answered HTTP ${response.status}${html ? ' with an HTML page' : ''}`,
+      `${this.host} does not look like an OCI registry: GET /v2/ answered HTTP ${response.status}${html ? ' with an HTML page' : ''}${tlsHint}`,
     );
   }
 
@@ -177,8 +178,8 @@ export class RegistryClient {
   /** The OCI tag delete (DELETE /v2/R/manifests/TAG); registries may refuse it. */
   async deleteTag(repository: string, tag: string): Promise<void> {
     await this.delete(repository, tag, `image '${repository}:${tag}'`, (said) =>
-      `${this.host} cannot remove a single tag: it refused DELETE of '${repository}:${tag}' (${said}). Nothing was deleted; ` +
-        `'acrx repository delete --image ${repository}:${tag}' removes the manifest together with all its tags`,
+      `${this.host} cannot remove a single tag: it refused DELETE of '${repository}:${tag}' (${said}). Nothing was deleted. ` +
+        `Where the registry allows deletes, 'acrx repository delete --image ${repository}:${tag}' removes the manifest with all its tags`,
     );
   }
 
@@ -196,15 +197,28 @@ export class RegistryClient {
     throw errorFromEntries(request, response.status, entries, subject);
   }
 
-  /** Resolves every tag to its manifest descriptor, a bounded number of HEADs at a time. */
-  async resolveTags(repository: string, tags: readonly string[], onProgress?: (done: number) => void): Promise<Map<string, Descriptor>> {
+  /**
+   * Resolves every tag to its manifest descriptor, a bounded number of HEADs at a time. A tag that is
+   * gone by the time it is asked for (deleted while listing) is left out and reported to `onVanished`.
+   */
+  async resolveTags(
+    repository: string,
+    tags: readonly string[],
+    hooks: { onProgress?: (done: number) => void; onVanished?: (tag: string) => void } = {},
+  ): Promise<Map<string, Descriptor>> {
     let done = 0;
     const descriptors = await this.mapConcurrent(tags, async (tag) => {
-      const descriptor = await this.resolveManifest({ repository, tag });
-      onProgress?.(++done);
-      return descriptor;
+      try {
+        return await this.resolveManifest({ repository, tag });
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        hooks.onVanished?.(tag);
+        return undefined;
+      } finally {
+        hooks.onProgress?.(++done);
+      }
     });
-    return new Map(tags.map((tag, index) => [tag, descriptors[index] as Descriptor]));
+    return new Map(tags.flatMap((tag, index) => (descriptors[index] ? [[tag, descriptors[index]] as const] : [])));
   }
 
   mapConcurrent<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -14,10 +14,20 @@ export interface TagMap {
   byDigest: Map<string, string[]>;
 }
 
+export interface Reporting {
+  progress?: Progress;
+  warn?: (message: string) => void;
+}
+
 /** Lists every tag and resolves each to its digest (one HEAD per tag, bounded in parallel). */
-export async function mapTags(client: RegistryClient, repository: string, progress?: Progress): Promise<TagMap> {
-  const tags = sortNames(await client.listTags(repository, (count) => progress?.(`listing tags of ${repository}: ${count}`)));
-  const byTag = await client.resolveTags(repository, tags, (done) => progress?.(`resolving tags of ${repository}: ${done}/${tags.length}`));
+export async function mapTags(client: RegistryClient, repository: string, reporting: Reporting = {}): Promise<TagMap> {
+  const { progress, warn } = reporting;
+  const listed = sortNames(await client.listTags(repository, (count) => progress?.(`listing tags of ${repository}: ${count}`)));
+  const byTag = await client.resolveTags(repository, listed, {
+    onProgress: (done) => progress?.(`resolving tags of ${repository}: ${done}/${listed.length}`),
+    onVanished: (tag) => warn?.(`tag '${repository}:${tag}' was listed but is gone (deleted meanwhile?); it is left out`),
+  });
+  const tags = listed.filter((tag) => byTag.has(tag));
   const byDigest = new Map<string, string[]>();
   for (const tag of tags) {
     const digest = (byTag.get(tag) as Descriptor).digest;

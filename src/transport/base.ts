@@ -59,7 +59,11 @@ function trustedCertificates(caFile: string, env: NodeJS.ProcessEnv): string[] {
     }
   };
   const extra = env.NODE_EXTRA_CA_CERTS ? [read(env.NODE_EXTRA_CA_CERTS, 'NODE_EXTRA_CA_CERTS')] : [];
-  return [...rootCertificates, ...extra, read(caFile, '--ca-file')];
+  const given = read(caFile, '--ca-file');
+  if (!given.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-file '${caFile}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return [...rootCertificates, ...extra, given];
 }
 
 export function createBaseTransport(dispatcher: Dispatcher): Transport {

@@ -12,6 +12,7 @@ export async function negotiateProtocol(base: Transport, target: RegistryTarget,
     return target;
   } catch (error) {
     if (error instanceof ConnectionError && error.peerSpeaksPlainHttp) return { ...target, protocol: 'http:' };
-    return target;
+    // Refused, timed out, untrusted: asking again over the same protocol would only repeat it.
+    throw error;
   }
 }

@@ -71,6 +71,13 @@ export function errorFromEntries(
   if (status === 403 && !codes.has('REGISTRY_DISALLOWED_OPERATION')) {
     return new AuthError(`access to ${subject} on ${host} was denied${said}`);
   }
+  if (status === 404 && request.url.pathname.startsWith('/acr/') && !entries.some((entry) => entry.code !== 'UNKNOWN')) {
+    // A 404 without an OCI error code on /acr/v1 is a missing API, not a missing repository.
+    return new RefusedError(
+      `${host} does not offer the ACR metadata API (${request.url.pathname} answered 404${said}); ` +
+        'unset ACRX_ACR_API to use the OCI API only',
+    );
+  }
   if (status === 404) {
     return new NotFoundError(`${subject} not found in ${host}${said}`);
   }

@@ -44,13 +44,14 @@ export function traceTransport(next: Transport, log: (line: string) => void): Tr
       log(`< headers: ${redactHeaders(redactLocation(response.headers))}`);
       return response;
     } catch (error) {
-      log(`< failed ${request.method} ${redactUrl(request.url)}: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      log(`< failed ${request.method} ${redactUrl(request.url)}: ${message.replace(/\s+/g, ' ')}`);
       throw error;
     }
   };
 }
 
-// Location and Link may carry signed URLs (storage redirects); their query values go the same way.
+// Location may carry a signed URL (storage redirects): its query values are redacted like the request's.
 function redactLocation(headers: Record<string, string>): Record<string, string> {
   const copy = { ...headers };
   for (const name of ['location', 'content-location']) {

@@ -33,7 +33,7 @@ if (missing.length > 0 && process.env.CI === 'true') throw new Error(missing.map
 const ADMIN = { username: 'admin', password: 'Adm1n-pa55word' };
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = { id: '11111111-2222-3333-4444-555555555555', secret: 'Cl1ent-secret' };
-const REPOS = ['hello', 'team-a/web', 'locks', 'doomed', 'untag-me', 'bulk'];
+const REPOS = ['hello', 'team-a/web', 'locks', 'doomed', 'untag-me', 'bulk', 'platforms'];
 
 describe.skipIf(missing.length > 0)('acrx on ACR', () => {
   let ca: TestCa;
@@ -88,6 +88,9 @@ describe.skipIf(missing.length > 0)('acrx on ACR', () => {
     pushed.locked = await pushImage(target, 'locks', { tags: ['locked', 'other'] });
     pushed.x = await pushImage(target, 'doomed', { tags: ['a', 'b'] });
     pushed.u = await pushImage(target, 'untag-me', { tags: ['keep1', 'drop', 'keep2'] });
+    pushed.amd64 = await pushImage(target, 'platforms', { tags: ['amd64-only'] });
+    pushed.arm64 = await pushImage(target, 'platforms', { tags: [], byDigest: true, architecture: 'arm64' });
+    await pushIndex(target, 'platforms', ['multi', '1.2.3'], [pushed.amd64, pushed.arm64]);
     for (let i = 0; i < 30; i++) await pushImage(target, 'bulk', { tags: [`b${String(i).padStart(2, '0')}`], layerText: `bulk ${i}\n` });
   });
 
@@ -163,6 +166,14 @@ describe.skipIf(missing.length > 0)('acrx on ACR', () => {
       );
       expect(parseAzJson(await acrx('repository', 'show-tags', '--repository', 'hello'))).toEqual(['v2']);
       expect((await acrx('repository', 'show', '--image', `hello@${pushed.c?.descriptor.digest}`)).code).toBe(0);
+    });
+
+    it('delete --image of a platform manifest names the multi-platform images it breaks', async () => {
+      const result = await acrx('repository', 'delete', '--image', 'platforms:amd64-only', '--yes');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        `all the following images: 'platforms:amd64-only'. It is also a platform manifest of 'platforms:1.2.3', 'platforms:multi'`,
+      );
     });
 
     it('untag removes exactly one tag', async () => {
@@ -308,6 +319,18 @@ describe.skipIf(missing.length > 0)('changing commands on a registry without the
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^WARNING: This operation will delete the manifest 'sha256:[0-9a-f]{64}' and all the following images: 'app:1\.0', 'app:stable'\n$/);
     expect(parseAzJson(await runCli(['repository', 'show-tags', '-n', open.host, '--repository', 'app']))).toEqual(['2.0']);
+  });
+
+  it('names the multi-platform images a platform manifest belongs to before deleting it', async () => {
+    const amd64 = await pushImage(open.url, 'platforms', { tags: ['amd64-only'] });
+    const arm64 = await pushImage(open.url, 'platforms', { tags: [], byDigest: true, architecture: 'arm64' });
+    await pushIndex(open.url, 'platforms', ['multi', '1.2.3'], [amd64, arm64]);
+    const result = await runCli(['repository', 'delete', '-n', open.host, '--image', 'platforms:amd64-only', '-y']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `WARNING: This operation will delete the manifest '${amd64.descriptor.digest}' and all the following images: 'platforms:amd64-only'. ` +
+        "It is also a platform manifest of 'platforms:1.2.3', 'platforms:multi', which will then fail to pull for that platform\n",
+    );
   });
 
   it('says delete is disabled (exit 5) where the registry has it off, and keeps everything', async () => {

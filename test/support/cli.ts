@@ -1,6 +1,7 @@
 // Runs acrx the two ways tests need: in-process through main() (fast, same code path as the binary),
 // and as a real child process of bin/acrx.js (for what only a process shows: exit codes, signals, stdin).
 import { spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 
@@ -32,11 +33,13 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?
   const stdout = new Capture();
   const stderr = new Capture();
   const { Readable } = await import('node:stream');
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
   const code = await main(args, {
     stdout,
     stderr,
     env: isolatedEnv(env),
-    signal: new AbortController().signal,
+    signal,
     ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };

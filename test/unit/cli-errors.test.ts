@@ -1,4 +1,5 @@
 // Bad input never reaches the network; broken registries give one line naming the host and exit 1.
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { sendJson, startServer, type TestServer } from '../support/http-server.js';
@@ -90,5 +91,20 @@ describe('broken registries: exit 1 with the host and what happened', () => {
     const result = await runCli(['repository', 'show', '-n', server.origin.host, '--image', 'hello:v1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('does not match its digest');
+  });
+
+  it('leaves out a tag deleted while listing, with a warning, instead of failing', async () => {
+    const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
+    const digest = `sha256:${createHash('sha256').update(index).digest('hex')}`;
+    behaviour = (url, res) => {
+      if (url === '/v2/') return sendJson(res, 200, {});
+      if (url.startsWith('/v2/r/tags/list')) return sendJson(res, 200, { name: 'r', tags: ['a', 'gone'] });
+      if (url === '/v2/r/manifests/gone') return sendJson(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': digest }).end(index);
+    };
+    const result = await runCli(['repository', 'show-manifests', '-n', server.origin.host, '--repository', 'r']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([{ digest, tags: ['a'] }]);
+    expect(result.stderr).toBe("WARNING: tag 'r:gone' was listed but is gone (deleted meanwhile?); it is left out\n");
   });
 });

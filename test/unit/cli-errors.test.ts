@@ -1,5 +1,8 @@
 // Bad input never reaches the network; broken registries give one line naming the host and exit 1.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { sendJson, startServer, type TestServer } from '../support/http-server.js';
@@ -106,5 +109,30 @@ describe('broken registries: exit 1 with the host and what happened', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([{ digest, tags: ['a'] }]);
     expect(result.stderr).toBe("WARNING: tag 'r:gone' was listed but is gone (deleted meanwhile?); it is left out\n");
+  });
+
+  it('a registry without the ACR API although ACRX_ACR_API=1 says so (exit 5), not "not found"', async () => {
+    behaviour = (url, res) => (url === '/v2/' ? sendJson(res, 200, {}) : res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n'));
+    const result = await runCli(['repository', 'show-tags', '-n', server.origin.host, '--repository', 'hello'], { ACRX_ACR_API: '1' });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/does not offer the ACR metadata API .*unset ACRX_ACR_API/);
+  });
+
+  it('--plain-http against a server that answers plain HTTP with 400 hints at HTTPS', async () => {
+    behaviour = (_url, res) => res.writeHead(400, { 'content-type': 'text/plain' }).end('Client sent an HTTP request to an HTTPS server.\n');
+    const result = await runCli(['repository', 'list', '-n', server.origin.host, '--plain-http']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/answered HTTP 400; it may speak HTTPS only: try without --plain-http/);
+  });
+});
+
+describe('a --ca-file that holds no certificate', () => {
+  it('is a usage error before any request', async () => {
+    const notPem = join(mkdtempSync(join(tmpdir(), 'acrx-ca-')), 'ca.txt');
+    writeFileSync(notPem, 'this is not a certificate\n');
+    const result = await runCli(['repository', 'list', '-n', server.origin.host, '--ca-file', notPem]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ERROR: --ca-file '${notPem}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)\n`);
+    expect(server.requests).toEqual([]);
   });
 });

@@ -1,8 +1,15 @@
 // Process glue for bin/acrx.js: real streams, Ctrl-C as exit 130, the exit code.
 import { setMaxListeners } from 'node:events';
-import { main } from './main.js';
 
 export async function run(): Promise<void> {
+  const args = process.argv.slice(2);
+  // `acrx --version` is what scripts call most often to check the tool: answer it without loading anything.
+  if (args.length === 1 && args[0] === '--version') {
+    const { packageVersion } = await import('../version.js');
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  const { main } = await import('./main.js');
   const controller = new AbortController();
   // Every in-flight request listens on this one signal; thousands may be pending in a large listing.
   setMaxListeners(0, controller.signal);
@@ -11,7 +18,7 @@ export async function run(): Promise<void> {
     controller.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onInterrupt);
-  const code = await main(process.argv.slice(2), {
+  const code = await main(args, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,

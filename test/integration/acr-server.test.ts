@@ -311,7 +311,8 @@ describe.skipIf(skipAll)(`ACR test server over a real distribution registry${ski
         upstream: registry.url,
         tls: { cert: ca.serverCert, key: ca.serverKey },
         users: { [ADMIN.username]: ADMIN.password },
-        accessTokenLifetimeSeconds: 1,
+        // Two seconds: exp is in whole seconds, so a one-second token may have only milliseconds left.
+        accessTokenLifetimeSeconds: 2,
       });
       try {
         const anonymous = await call('POST', '/oauth2/token', {
@@ -323,10 +324,10 @@ describe.skipIf(skipAll)(`ACR test server over a real distribution registry${ski
         expect((await call('GET', `/oauth2/token?service=${encodeURIComponent(strict.host)}&scope=repository%3Ahello%3Apull`, { server: strict })).status).toBe(401);
 
         const token = await passwordToken(['repository:hello:pull'], ADMIN, strict);
-        expect(Number(claimsOf(token).exp) - Number(claimsOf(token).iat)).toBe(1);
+        expect(Number(claimsOf(token).exp) - Number(claimsOf(token).iat)).toBe(2);
         expect((await call('GET', '/v2/hello/tags/list', { token, server: strict })).status).toBe(200);
         expect((await call('GET', '/v2/hello/tags/list', { token })).status).toBe(401);
-        await new Promise((resolve) => setTimeout(resolve, 2_100));
+        await new Promise((resolve) => setTimeout(resolve, 3_100));
         const expired = await call('GET', '/v2/hello/tags/list', { token, server: strict });
         expect(expired.status).toBe(401);
         expect(single(expired, 'www-authenticate')).not.toContain('insufficient_scope');

@@ -6,6 +6,7 @@ import { errorFromResponse } from '../transport/registry-errors.js';
 import type { HttpRequest, Transport } from '../transport/types.js';
 import type { TimeOrder } from './inventory.js';
 import { listPaged } from './paging.js';
+import { repositoryScope } from './scope.js';
 
 export type AcrObject = Record<string, unknown>;
 
@@ -86,7 +87,7 @@ export class AcrClient {
       itemsKey,
       parseItem: (value) => (isObject(value) && typeof value[key] === 'string' ? value : undefined),
       keyOf: (item) => item[key] as string,
-      scopes: [scope(repository, ['metadata_read'])],
+      scopes: [repositoryScope(repository, ['metadata_read'])],
       subject,
       probeWithoutLink: false,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
@@ -107,7 +108,7 @@ export class AcrClient {
       method,
       url: new URL(`/acr/v1/${repository}${path}`, this.base),
       headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-      scopes: [scope(repository, actions)],
+      scopes: [repositoryScope(repository, actions)],
       ...(body ? { body: JSON.stringify(body) } : {}),
       ...(this.signal ? { signal: this.signal } : {}),
     };
@@ -123,10 +124,6 @@ export class AcrClient {
     }
     throw new RegistryError(`${this.base.host} answered ${method} ${request.url.pathname} with a body that is not a JSON object`);
   }
-}
-
-export function scope(repository: string, actions: string[]): string {
-  return `repository:${repository}:${actions.join(',')}`;
 }
 
 function unwrap(body: AcrObject, key: 'tag' | 'manifest'): AcrObject {

@@ -6,6 +6,7 @@ import { mapLimit } from '../util/concurrency.js';
 import { canVerify, digestOf } from '../util/digest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { listNames } from './paging.js';
+import { CATALOG_SCOPE, repositoryScope } from './scope.js';
 import { formatImage, isDigest, registryBaseUrl, type ImageReference, type RegistryTarget } from './reference.js';
 
 export interface Descriptor {
@@ -87,7 +88,7 @@ export class RegistryClient {
         transport: this.transport,
         url: new URL('/v2/_catalog', this.base),
         itemsKey: 'repositories',
-        scopes: ['registry:catalog:*'],
+        scopes: [CATALOG_SCOPE],
         subject: 'the repository catalog',
         ...this.signal(),
         ...(limit !== undefined ? { limit } : {}),
@@ -106,7 +107,7 @@ export class RegistryClient {
       transport: this.transport,
       url: new URL(`/v2/${repository}/tags/list`, this.base),
       itemsKey: 'tags',
-      scopes: [pullScope(repository)],
+      scopes: [repositoryScope(repository, ['pull'])],
       subject: `repository '${repository}'`,
       ...this.signal(),
       ...(onProgress ? { onPage: onProgress } : {}),
@@ -154,7 +155,7 @@ export class RegistryClient {
   /** GET a small JSON blob (an image config), verified against its digest. */
   async fetchJsonBlob(repository: string, descriptor: Descriptor): Promise<unknown> {
     const url = new URL(`/v2/${repository}/blobs/${descriptor.digest}`, this.base);
-    const request: HttpRequest = { method: 'GET', url, headers: { accept: descriptor.mediaType }, scopes: [pullScope(repository)] };
+    const request: HttpRequest = { method: 'GET', url, headers: { accept: descriptor.mediaType }, scopes: [repositoryScope(repository, ['pull'])] };
     const response = await this.send(request);
     if (response.status !== 200) throw await errorFromResponse(request, response, `blob '${repository}@${descriptor.digest}'`);
     const bytes = await response.bytes();
@@ -185,7 +186,7 @@ export class RegistryClient {
 
   private async delete(repository: string, reference: string, subject: string, refusal: (said: string) => string): Promise<void> {
     const url = new URL(`/v2/${repository}/manifests/${reference}`, this.base);
-    const request: HttpRequest = { method: 'DELETE', url, headers: { accept: 'application/json' }, scopes: [`repository:${repository}:delete`] };
+    const request: HttpRequest = { method: 'DELETE', url, headers: { accept: 'application/json' }, scopes: [repositoryScope(repository, ['delete'])] };
     const response = await this.send(request);
     if (response.status >= 200 && response.status <= 299) return response.discard();
     const entries = await readOciErrors(response);
@@ -228,7 +229,7 @@ export class RegistryClient {
   private async manifestRequest(method: 'GET' | 'HEAD', image: ImageReference): Promise<HttpResponse> {
     const reference = image.digest ?? image.tag ?? 'latest';
     const url = new URL(`/v2/${image.repository}/manifests/${reference}`, this.base);
-    const request: HttpRequest = { method, url, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(image.repository)] };
+    const request: HttpRequest = { method, url, headers: { accept: MANIFEST_ACCEPT }, scopes: [repositoryScope(image.repository, ['pull'])] };
     const response = await this.send(request);
     if (response.status !== 200) {
       const subject = image.digest ? `manifest '${formatImage(image)}'` : `image '${formatImage(image)}'`;
@@ -244,10 +245,6 @@ export class RegistryClient {
   private signal(): { signal?: AbortSignal } {
     return this.options.signal ? { signal: this.options.signal } : {};
   }
-}
-
-export function pullScope(repository: string): string {
-  return `repository:${repository}:pull`;
 }
 
 function mediaTypeOf(response: HttpResponse): string {

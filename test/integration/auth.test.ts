@@ -81,6 +81,14 @@ describe.skipIf(missing.length > 0)(`basic auth over TLS${missing.length ? ` (${
     expect((await runCli([...tags(), '--ca-file', basic.ca.caCertPath], env)).code).toBe(4);
   });
 
+  it('has no token to expose on a Basic-auth registry: exit 5, nothing stored', async () => {
+    const { env, configPath } = freshConfig();
+    const result = await runCli(['login', '-n', basic.registry.host, '-u', 'alice', '-p', 'wonderland-1', '--expose-token', '--ca-file', basic.ca.caCertPath], env);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/uses Basic authentication and issues no tokens/);
+    expect(() => readFileSync(configPath)).toThrow();
+  });
+
   it('does not store a wrong password, and never overwrites a corrupt config.json', async () => {
     const { env, configPath } = freshConfig();
     const wrong = await runCli(['login', '-n', basic.registry.host, '-u', 'alice', '-p', 'nope', '--ca-file', basic.ca.caCertPath], env);

@@ -59,21 +59,13 @@ export interface BasicTlsRegistry {
   stop(): Promise<void>;
 }
 
-export interface TokenRegistry {
+export interface TokenRegistry extends BasicTlsRegistry {
   /** https://127.0.0.1:PORT, or http:// with `plainHttp` */
   registry: RunningRegistry;
   tokenServer: TokenServer;
-  ca: TestCa;
   /** The key the token server signs with (its certificate is the registry's rootcertbundle), for
    * tests that mint tokens by hand with signJwt. */
   signing: SigningKey;
-  certDir: string;
-  users: Users;
-  dispatcher: Agent;
-  seeded: SeededTags;
-  shared: SharedAuthRegistry;
-  /** Stops everything and removes every file; safe to call more than once. */
-  stop(): Promise<void>;
 }
 
 export function basicAuthorization(username: string, password: string): string {

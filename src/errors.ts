@@ -1,4 +1,6 @@
 // Every failure acrx reports is one of these classes; the class decides the exit code (PRODUCT §3).
+// Messages say what happened. What the user can change to fix it is a `remedy`: the command line
+// (src/cli/) turns it into words naming its own flags, so no lower layer knows the CLI's spelling.
 
 export const ExitCode = {
   ok: 0,
@@ -11,41 +13,133 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-export class AcrxError extends Error {
-  readonly exitCode: ExitCode = ExitCode.error;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+/** Something the user can do about an error, named by what it is rather than by a flag. */
+export type Remedy =
+  | { kind: 'use-plain-http' }
+  | { kind: 'use-https' }
+  | { kind: 'trust-certificate' }
+  | { kind: 'log-in'; loginServer: string }
+  | { kind: 'give-credentials' }
+  | { kind: 'sign-in-to-entra' }
+  | { kind: 'declare-acr-api' }
+  | { kind: 'stop-declaring-acr-api' }
+  | { kind: 'delete-whole-image'; image: string };
+
+export interface ErrorOptions {
+  cause?: unknown;
+  remedy?: Remedy;
+}
+
+/** The base of every acrx error; abstract, so each failure is thrown as the kind it is. */
+export abstract class AcrxError extends Error {
+  abstract readonly exitCode: ExitCode;
+  readonly remedy: Remedy | undefined;
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.remedy = options.remedy;
   }
 }
 
 /** Bad flag, bad reference, bad --query: nothing was sent. */
 export class UsageError extends AcrxError {
-  override readonly exitCode = ExitCode.usage;
+  readonly exitCode = ExitCode.usage;
 }
 
 /** The registry answered, but what was asked for is not there. */
 export class NotFoundError extends AcrxError {
-  override readonly exitCode = ExitCode.notFound;
+  readonly exitCode = ExitCode.notFound;
 }
+
+/** A 404 without an error code: the registry has no such endpoint (an API it does not offer). */
+export class EndpointNotFoundError extends NotFoundError {}
 
 /** Credentials missing, wrong, or without the rights for the operation. */
 export class AuthError extends AcrxError {
-  override readonly exitCode = ExitCode.auth;
+  readonly exitCode = ExitCode.auth;
 }
 
 /** The registry understood and said no: locked, delete disabled, unsupported. */
 export class RefusedError extends AcrxError {
-  override readonly exitCode = ExitCode.refused;
+  readonly exitCode = ExitCode.refused;
 }
+
+/** The operation exists only in ACR's metadata API (/acr/v1), which this registry does not offer. */
+export class AcrApiRequiredError extends RefusedError {}
 
 /** Ctrl-C. */
 export class InterruptedError extends AcrxError {
-  override readonly exitCode = ExitCode.interrupted;
+  readonly exitCode = ExitCode.interrupted;
   constructor() {
     super('interrupted');
   }
 }
 
+/** The user answered no at a confirmation prompt. */
+export class CancelledError extends AcrxError {
+  readonly exitCode = ExitCode.error;
+  constructor() {
+    super('Operation cancelled.');
+  }
+}
+
 /** The registry or network failed in a way the user cannot fix by changing the command. */
-export class RegistryError extends AcrxError {}
+export class RegistryError extends AcrxError {
+  readonly exitCode = ExitCode.error;
+}
+
+/** A network failure: one line naming the host and what happened; `code` is what retries look at. */
+export class ConnectionError extends RegistryError {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options: ErrorOptions & { peerSpeaksPlainHttp?: boolean } = {},
+  ) {
+    super(message, options);
+    this.peerSpeaksPlainHttp = options.peerSpeaksPlainHttp === true;
+  }
+
+  /** The server answered a TLS handshake with plain HTTP. */
+  readonly peerSpeaksPlainHttp: boolean;
+}
+
+/** A docker credential helper could not be run, or answered something unusable. */
+export class CredentialHelperError extends AcrxError {
+  readonly exitCode = ExitCode.error;
+}
+
+/**
+ * A credential helper has nothing for this server. The message is the protocol's own words, which
+ * docker-credential-acrx prints and other helpers' callers compare against.
+ */
+export class CredentialsNotFoundError extends AcrxError {
+  static readonly MESSAGE = 'credentials not found in native keychain';
+  readonly exitCode = ExitCode.error;
+  constructor() {
+    super(CredentialsNotFoundError.MESSAGE);
+  }
+}
+
+/** A settings or credentials file acrx reads or writes is unreadable or not what it should be. */
+export class ConfigFileError extends AcrxError {
+  readonly exitCode = ExitCode.error;
+}
+
+/** A --query expression failed while it ran (a type error, an unknown function), as az reports it. */
+export class QueryError extends AcrxError {
+  readonly exitCode = ExitCode.error;
+}
+
+/** The result cannot be shown in the chosen output format (knack's "Table output unavailable"). */
+export class OutputError extends AcrxError {
+  readonly exitCode = ExitCode.error;
+}
+
+/** A multi-step change stopped partway: the message says what was done; the exit code is the cause's. */
+export class PartialFailureError extends AcrxError {
+  readonly exitCode: ExitCode;
+  constructor(message: string, cause: AcrxError) {
+    super(message, { cause, ...(cause.remedy ? { remedy: cause.remedy } : {}) });
+    this.exitCode = cause.exitCode;
+  }
+}

@@ -2,26 +2,32 @@
 // (environment, workload identity, managed identity, Azure CLI, ...), exchanged at the registry's own
 // /oauth2/exchange for an ACR refresh token. @azure/identity is loaded only on this path.
 import { AuthError, RegistryError } from '../errors.js';
+import type { Credential, Transport } from '../transport/index.js';
 import { describeOciErrors, readOciErrors } from '../transport/registry-errors.js';
-import type { Transport } from '../transport/types.js';
+import { isSuccess } from '../transport/types.js';
 
 export const ACR_AUDIENCE_SCOPE = 'https://containerregistry.azure.net/.default';
 
 export interface EntraOptions {
   /** https://LOGIN-SERVER/ — the exchange goes to the login server itself, never to a URL a challenge named. */
   registry: URL;
-  transport: Transport;
+  /** The transport for the exchange, asked for only once there is an Entra token to exchange. */
+  transport: () => Promise<Transport>;
   env: NodeJS.ProcessEnv;
   log: (message: string) => void;
 }
 
-/** An ACR refresh token for the registry, or undefined when Entra ID has no identity to offer here. */
-export async function entraRefreshToken(options: EntraOptions): Promise<string | undefined> {
+/**
+ * The one way from Microsoft Entra ID to ACR: an ACR refresh token for the registry, as the credential
+ * docker and acrx send (`identity-token`); undefined when Entra ID has no identity to offer here.
+ */
+export async function entraCredential(options: EntraOptions): Promise<Credential | undefined> {
   const aadToken = await entraAccessToken(options.env, options.log);
-  return aadToken === undefined ? undefined : exchangeForRefreshToken(options.transport, options.registry, aadToken);
+  if (aadToken === undefined) return undefined;
+  return { kind: 'identity-token', token: await exchangeForRefreshToken(await options.transport(), options.registry, aadToken) };
 }
 
-export async function entraAccessToken(env: NodeJS.ProcessEnv, log: (message: string) => void): Promise<string | undefined> {
+async function entraAccessToken(env: NodeJS.ProcessEnv, log: (message: string) => void): Promise<string | undefined> {
   if (env.ACRX_AZURE_IDENTITY === '0') {
     log('Microsoft Entra ID is switched off (ACRX_AZURE_IDENTITY=0)');
     return undefined;
@@ -41,7 +47,7 @@ export async function entraAccessToken(env: NodeJS.ProcessEnv, log: (message: st
   }
 }
 
-export async function exchangeForRefreshToken(transport: Transport, registry: URL, aadToken: string): Promise<string> {
+async function exchangeForRefreshToken(transport: Transport, registry: URL, aadToken: string): Promise<string> {
   const form = new URLSearchParams({ grant_type: 'access_token', service: registry.host, access_token: aadToken });
   const tenant = tenantOf(aadToken);
   if (tenant) form.set('tenant', tenant);
@@ -53,7 +59,7 @@ export async function exchangeForRefreshToken(transport: Transport, registry: UR
     body: form.toString(),
     sensitive: true,
   });
-  if (response.status !== 200) {
+  if (!isSuccess(response.status)) {
     const said = describeOciErrors(await readOciErrors(response));
     const detail = said ? `: ${said}` : '';
     if (response.status === 401 || response.status === 403) {

@@ -1,8 +1,7 @@
 // Where credentials for a registry come from, in the order of PRODUCT §4: what the command line or
 // environment gave, docker's config.json (credHelpers, credsStore, auths), the containers auth.json,
 // Microsoft Entra ID for ACR hosts, and otherwise none (anonymous).
-import type { Transport } from '../transport/types.js';
-import type { Credential, CredentialSource } from './credential.js';
+import type { Credential, CredentialSource, Transport } from '../transport/index.js';
 import { containersAuthPath, dockerConfigPath, lookupInConfig } from './docker-config.js';
 
 export interface ChainOptions {
@@ -33,9 +32,9 @@ export function credentialChain(options: ChainOptions): CredentialSource {
       }
     }
     if (options.acr) {
-      const { entraRefreshToken } = await import('./azure.js');
-      const token = await entraRefreshToken({ registry: options.registry, transport: options.plain, env, log });
-      if (token) return { kind: 'identity-token', token };
+      const { entraCredential } = await import('./azure.js');
+      const found = await entraCredential({ registry: options.registry, transport: async () => options.plain, env, log });
+      if (found) return found;
     }
     log(`no credentials found for ${loginServer}; trying anonymously`);
     return undefined;

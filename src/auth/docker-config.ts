@@ -2,9 +2,9 @@
 // credentials for one registry the way docker does: credHelpers[host], then credsStore, then auths.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AcrxError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import type { Credential } from '../transport/index.js';
 import { readJsonObject, writeJsonAtomically } from '../util/json-file.js';
-import type { Credential } from './credential.js';
 import { helperErase, helperGet, helperStore, type HelperCredential } from './helper-exec.js';
 
 export interface AuthEntry {
@@ -157,7 +157,7 @@ function userAndSecret(credential: Credential): { username: string; secret: stri
     case 'identity-token':
       return { username: TOKEN_USERNAME_MARKER, secret: credential.token };
     case 'registry-token':
-      throw new AcrxError('a bare registry token cannot be stored; log in with a username and password');
+      throw new UsageError('a bare registry token cannot be stored; log in with a username and password');
   }
 }
 

@@ -1,9 +1,8 @@
 // Talks to a docker credential helper (`docker-credential-NAME`) per the docker-credential-helpers
 // protocol: one verb as the argument, the payload on stdin, the answer (or the error) on stdout.
 import { spawn } from 'node:child_process';
-import { AcrxError } from '../errors.js';
+import { CredentialHelperError, CredentialsNotFoundError } from '../errors.js';
 
-export const NOT_FOUND_MESSAGE = 'credentials not found in native keychain';
 const HELPER_TIMEOUT_MS = 30_000;
 
 export interface HelperCredential {
@@ -11,8 +10,6 @@ export interface HelperCredential {
   Username: string;
   Secret: string;
 }
-
-export class HelperError extends AcrxError {}
 
 /** Runs `docker-credential-<name> <verb>` and returns its stdout. */
 export function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list', input: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -25,7 +22,7 @@ export function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list'
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(
-        new HelperError(
+        new CredentialHelperError(
           error.code === 'ENOENT'
             ? `the credential helper '${program}' named in the docker config is not installed or not on PATH`
             : `cannot run the credential helper '${program}': ${error.message}`,
@@ -34,8 +31,10 @@ export function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list'
     });
     child.on('close', (code, signal) => {
       if (code === 0) return resolve(stdout);
+      // The protocol's one error a caller tells apart: a miss, which is not a failure.
+      if (stdout.trim() === CredentialsNotFoundError.MESSAGE) return reject(new CredentialsNotFoundError());
       const said = stdout.trim() || stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-      reject(new HelperError(`the credential helper '${program}' failed to ${verb} credentials: ${said.split('\n', 1)[0]}`));
+      reject(new CredentialHelperError(`the credential helper '${program}' failed to ${verb} credentials: ${said.split('\n', 1)[0]}`));
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
@@ -48,7 +47,7 @@ export async function helperGet(name: string, serverUrl: string, env: NodeJS.Pro
   try {
     output = await runHelper(name, 'get', serverUrl, env);
   } catch (error) {
-    if (error instanceof HelperError && error.message.includes(NOT_FOUND_MESSAGE)) return undefined;
+    if (error instanceof CredentialsNotFoundError) return undefined;
     throw error;
   }
   try {
@@ -56,7 +55,7 @@ export async function helperGet(name: string, serverUrl: string, env: NodeJS.Pro
     if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string') throw new Error('fields missing');
     return { Username: parsed.Username, Secret: parsed.Secret, ...(parsed.ServerURL ? { ServerURL: parsed.ServerURL } : {}) };
   } catch {
-    throw new HelperError(`the credential helper 'docker-credential-${name}' answered 'get' with something that is not a credential`);
+    throw new CredentialHelperError(`the credential helper 'docker-credential-${name}' answered 'get' with something that is not a credential`);
   }
 }
 

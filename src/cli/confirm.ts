@@ -1,10 +1,10 @@
 // Destructive commands ask first (az's wording). Without a terminal they need --yes; the check runs
 // before any request, so nothing is read or deleted when the answer cannot be asked for.
 import type { Readable, Writable } from 'node:stream';
-import { AcrxError, InterruptedError, UsageError } from '../errors.js';
+import { CancelledError, InterruptedError, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 
-export function ensureCanConfirm(context: CommandContext, yes: boolean): void {
+export function ensureCanConfirm(context: Pick<CommandContext, 'io'>, yes: boolean): void {
   if (yes) return;
   const stdin = context.io.stdin as (Readable & { isTTY?: boolean }) | undefined;
   if (stdin?.isTTY !== true) throw new UsageError('Unable to prompt for confirmation as no tty available. Use --yes.');
@@ -27,7 +27,7 @@ export async function confirm(context: CommandContext, statement: string, questi
       // readline rejects the question when Ctrl-C reaches it at the prompt.
       throw new InterruptedError();
     }
-    if (!/^y(es)?$/i.test(answer.trim())) throw new AcrxError('Operation cancelled.');
+    if (!/^y(es)?$/i.test(answer.trim())) throw new CancelledError();
   } finally {
     prompt.close();
   }

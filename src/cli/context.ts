@@ -1,21 +1,18 @@
-// What a command runs with: the streams, the renderer settings, and (for registry commands) a session
-// holding the client. Everything the user typed is validated here before anything goes on the wire.
+// What a command runs with: its streams, environment and clock (injected, so a run function can be
+// driven by a test), the stderr status line, acrx's settings, and the registry session it opens.
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { credentialChain } from '../auth/chain.js';
-import type { Credential, CredentialSource } from '../auth/credential.js';
-import { ACR_TOKEN_USERNAME } from '../auth/docker-config.js';
 import { readConfig, type AcrxConfig } from '../config.js';
+import { ACR_TOKEN_USERNAME } from '../auth/docker-config.js';
 import { UsageError } from '../errors.js';
-import { compileQuery, type CompiledQuery } from '../output/query.js';
+import type { CompiledQuery } from '../output/query.js';
 import { parseOutputFormat, type OutputFormat } from '../output/render.js';
 import { colorAllowed, Status, type OutputStream, type Verbosity } from '../output/status.js';
-import { AcrClient } from '../registry/acr.js';
-import { DEFAULT_CONCURRENCY, RegistryClient } from '../registry/client.js';
-import { registryBaseUrl, resolveRegistry, type RegistryTarget } from '../registry/reference.js';
-import { createConnection, type Connection } from '../transport/index.js';
-import { negotiateProtocol } from '../transport/protocol.js';
-import type { Transport } from '../transport/types.js';
+import { isLoginServerName, resolveRegistry, type RegistryTarget } from '../reference/login-server.js';
+import type { CredentialChoice, RegistrySession } from '../registry/service/open.js';
+import type { Credential } from '../transport/index.js';
 import { userAgent } from '../version.js';
+import type { GlobalOptions, RegistryOptions } from './options.js';
 
 export interface Io {
   stdout: OutputStream;
@@ -23,38 +20,28 @@ export interface Io {
   stdin?: Readable;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
-}
-
-export interface GlobalOptions {
-  output?: string;
-  query?: string;
-  verbose?: boolean;
-  debug?: boolean;
-  onlyShowErrors?: boolean;
-}
-
-export interface RegistryOptions {
-  name?: string;
-  suffix?: string;
-  username?: string;
-  password?: string;
-  plainHttp?: boolean;
-  insecure?: boolean;
-  caFile?: string;
-  concurrency?: string;
-  passwordStdin?: boolean;
+  /** Epoch milliseconds; Date.now unless a test sets the clock. */
+  now?: () => number;
 }
 
 export interface CommandContext {
   io: Io;
   status: Status;
+  config: AcrxConfig;
+  /** Opens the registry the options name; every session opened is closed when the command ends. */
+  openRegistry(options: RegistryOptions, credentials?: CredentialChoice): Promise<RegistrySession>;
+}
+
+/** The context of one command run, with what rendering needs beside it. */
+export interface RunContext extends CommandContext {
   format: OutputFormat;
   query?: CompiledQuery;
   color: boolean;
-  config: AcrxConfig;
+  /** Closes what openRegistry opened. */
+  close(): Promise<void>;
 }
 
-export function createContext(options: GlobalOptions, io: Io): CommandContext {
+export async function createContext(options: GlobalOptions, io: Io): Promise<RunContext> {
   if (options.onlyShowErrors && (options.debug || options.verbose)) {
     throw new UsageError("--only-show-errors can't be used together with --debug or --verbose");
   }
@@ -62,83 +49,63 @@ export function createContext(options: GlobalOptions, io: Io): CommandContext {
   const status = new Status(io.stderr, verbosity, colorAllowed(io.stderr, io.env));
   const config = readConfig(io.env);
   const format = parseOutputFormat(options.output ?? (io.env.ACRX_OUTPUT || config.defaults?.output || 'json'));
-  const query = options.query !== undefined ? compileQuery(options.query) : undefined;
-  return { io, status, format, ...(query ? { query } : {}), color: colorAllowed(io.stdout, io.env), config };
-}
-
-export interface RegistrySession {
-  target: RegistryTarget;
-  status: Status;
-  /** The client, after a /v2/ ping proved the host is a registry. */
-  client(): Promise<RegistryClient>;
-  /** The ACR metadata API client, sharing the connection and tokens of client(). */
-  acr(): Promise<AcrClient>;
-  /** The transport without auth (token exchanges) and the registry's base URL, once connected. */
-  connection(): Promise<{ plain: Transport; registry: URL }>;
-  close(): Promise<void>;
-}
-
-export interface SessionOverrides {
-  /** Replaces the credential chain (login uses exactly the credentials it was given). */
-  credentials?: (plain: Transport, registry: URL) => CredentialSource;
-}
-
-export async function openRegistry(context: CommandContext, options: RegistryOptions, overrides: SessionOverrides = {}): Promise<RegistrySession> {
-  const { env, signal } = context.io;
-  const requested = resolveTarget(context, options);
-  const concurrency = parseConcurrency(options.concurrency);
-  const explicit = overrides.credentials ? undefined : await explicitCredential(options, context.io);
-  const { status } = context;
-
-  let connection: Connection | undefined;
-  let ready: Promise<{ client: RegistryClient; acr: AcrClient; plain: Transport; registry: URL }> | undefined;
-  const connect = () =>
-    (ready ??= (async () => {
-      connection = createConnection({
-        userAgent: userAgent(),
-        connections: concurrency,
-        ...(options.insecure ? { insecure: true } : {}),
-        ...(options.caFile ? { caFile: options.caFile } : {}),
-        ...(status.debugging ? { trace: (line: string) => status.debug(line) } : {}),
-        env,
-      });
-      const target = await negotiateProtocol(connection.plain, requested, signal);
-      const registry = registryBaseUrl(target);
-      status.info(`registry ${target.loginServer} over ${target.protocol === 'https:' ? 'HTTPS' : 'plain HTTP'}`);
-      const credentials = overrides.credentials?.(connection.plain, registry) ?? credentialChain({
-        loginServer: target.loginServer,
-        ...(explicit ? { explicit } : {}),
-        acr: target.acrApi,
-        env,
-        plain: connection.plain,
-        registry,
-        log: (message) => status.info(message),
-      });
-      const authed = connection.withAuth(registry, credentials);
-      const client = new RegistryClient(target, authed, { concurrency, signal });
-      await client.ping();
-      return { client, acr: new AcrClient(authed, registry, signal), plain: connection.plain, registry };
-    })());
-  return {
-    target: requested,
+  // The JMESPath engine loads only for commands that use --query.
+  const query = options.query !== undefined ? (await import('../output/query.js')).compileQuery(options.query) : undefined;
+  const sessions: RegistrySession[] = [];
+  const context: RunContext = {
+    io,
     status,
-    client: async () => (await connect()).client,
-    acr: async () => (await connect()).acr,
-    connection: async () => {
-      const { plain, registry } = await connect();
-      return { plain, registry };
+    config,
+    format,
+    ...(query ? { query } : {}),
+    color: colorAllowed(io.stdout, io.env),
+    openRegistry: async (registry, credentials = 'stored') => {
+      const session = await openRegistry(context, registry, credentials);
+      sessions.push(session);
+      return session;
     },
     close: async () => {
-      await connection?.close();
+      await Promise.all(sessions.map((session) => session.close()));
     },
   };
+  return context;
 }
 
-/** -n, else ACRX_REGISTRY, else the configured default; checked against the addressing rules. */
-export function resolveTarget(context: CommandContext, options: Pick<RegistryOptions, 'name' | 'suffix' | 'plainHttp'>): RegistryTarget {
+/** Validates everything about the registry and its credentials, then opens the session (no request yet). */
+async function openRegistry(context: CommandContext, options: RegistryOptions, credentials: CredentialChoice): Promise<RegistrySession> {
+  const { io, status } = context;
+  const target = resolveTarget(context, options);
+  const explicit = await explicitCredential(options, io);
+  const extraCa = options.caFile !== undefined ? readCaFile(options.caFile) : undefined;
+  const { openSession } = await import('../registry/service/open.js');
+  return openSession({
+    target,
+    credentials,
+    ...(explicit ? { explicit } : {}),
+    userAgent: userAgent(),
+    env: io.env,
+    signal: io.signal,
+    reporter: status,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.insecure ? { insecure: true } : {}),
+    ...(extraCa ? { extraCa } : {}),
+    ...(status.debugging ? { trace: (line: string) => status.debug(line) } : {}),
+    ...(io.now ? { now: io.now } : {}),
+  });
+}
+
+/** -n/-r, else ACRX_REGISTRY, else the configured default; checked against the addressing rules. */
+export function resolveTarget(
+  context: Pick<CommandContext, 'io' | 'config'>,
+  options: Partial<Pick<RegistryOptions, 'name' | 'suffix' | 'plainHttp' | 'flag'>>,
+): RegistryTarget {
   const name = options.name ?? (context.io.env.ACRX_REGISTRY || context.config.defaults?.registry);
   if (!name) {
-    throw new UsageError('the registry is required: pass -n/--name, set ACRX_REGISTRY, or run acrx configure --defaults registry=NAME');
+    const flag = options.flag === 'registry' ? '-r/--registry' : '-n/--name';
+    throw new UsageError(`the registry is required: pass ${flag}, set ACRX_REGISTRY, or run acrx configure --defaults registry=NAME`);
+  }
+  if (options.suffix && isLoginServerName(name)) {
+    throw new UsageError('--suffix applies only to a registry name, not to a login server');
   }
   return resolveRegistry(name, {
     ...(options.suffix ? { suffix: options.suffix } : {}),
@@ -147,13 +114,17 @@ export function resolveTarget(context: CommandContext, options: Pick<RegistryOpt
   });
 }
 
-function parseConcurrency(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_CONCURRENCY;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 64) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 64, not '${value}'`);
+function readCaFile(file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --ca-file '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parsed;
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-file '${file}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return pem;
 }
 
 /** -u/-p, --password-stdin, or ACRX_USERNAME/ACRX_PASSWORD; undefined when none was given. */

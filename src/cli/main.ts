@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { AcrxError, ExitCode, InterruptedError } from '../errors.js';
 import { colorAllowed, Status } from '../output/status.js';
 import type { Io } from './context.js';
+import { withRemedy } from './hints.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -40,7 +41,7 @@ function report(error: unknown, status: Status, interrupted: boolean): number {
     return ExitCode.usage;
   }
   if (error instanceof AcrxError) {
-    status.error(error.message);
+    status.error(withRemedy(error.message, error.remedy));
     if (status.debugging && error.cause instanceof Error) status.debug(`cause: ${error.cause.message}`);
     return error.exitCode;
   }

@@ -1,8 +1,47 @@
-// Options every command shares, and the parsing of option values that commander leaves as strings.
-import { Command, Option } from 'commander';
+// Flags every command shares, and the validation of what commander hands over: its values arrive
+// untyped and leave here as the command's options type, or as a usage error.
+import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../output/render.js';
-import type { TimeOrder } from '../registry/inventory.js';
+import type { ChangeableAttributes } from '../registry/attributes.js';
+import type { TimeOrder } from '../registry/ordering.js';
+
+/** What commander parsed for one command: option values by camel-cased name. */
+export type OptionValues = Readonly<Record<string, unknown>>;
+
+export function textValue(values: OptionValues, key: string): string | undefined {
+  const value = values[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new UsageError(`argument ${flagName(key)}: expected one value`);
+  return value;
+}
+
+export function flagValue(values: OptionValues, key: string): boolean {
+  return values[key] === true;
+}
+
+export function listValue(values: OptionValues, key: string): string[] | undefined {
+  const value = values[key];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new UsageError(`argument ${flagName(key)}: expected values`);
+  }
+  return value;
+}
+
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+// ---- output and logging: every command --------------------------------------------------------
+
+export interface GlobalOptions {
+  output?: string;
+  query?: string;
+  verbose: boolean;
+  debug: boolean;
+  onlyShowErrors: boolean;
+}
 
 export function addGlobalOptions(command: Command): Command {
   return command
@@ -13,22 +52,96 @@ export function addGlobalOptions(command: Command): Command {
     .option('--only-show-errors', 'only show errors, suppressing warnings');
 }
 
-export function addRegistryOptions(command: Command): Command {
+export function parseGlobalOptions(values: OptionValues): GlobalOptions {
+  const output = textValue(values, 'output');
+  const query = textValue(values, 'query');
+  return {
+    ...(output !== undefined ? { output } : {}),
+    ...(query !== undefined ? { query } : {}),
+    verbose: flagValue(values, 'verbose'),
+    debug: flagValue(values, 'debug'),
+    onlyShowErrors: flagValue(values, 'onlyShowErrors'),
+  };
+}
+
+// ---- the registry and how to reach it ---------------------------------------------------------
+
+export interface RegistryOptions {
+  /** The flag that names the registry, for messages. */
+  flag: RegistryFlag;
+  /** Registry name or login server; default ACRX_REGISTRY or the configured default. */
+  name?: string;
+  suffix?: string;
+  username?: string;
+  password?: string;
+  passwordStdin: boolean;
+  plainHttp: boolean;
+  insecure: boolean;
+  caFile?: string;
+  /** Requests in flight for per-tag work. */
+  concurrency?: number;
+}
+
+/** Which flag names the registry: `-n/--name` everywhere but the manifest group, which keeps az's `-r/--registry`. */
+export type RegistryFlag = 'name' | 'registry';
+
+const REGISTRY_HELP = 'registry name (myreg → myreg.azurecr.io) or login server (ghcr.io, localhost:5000); default: ACRX_REGISTRY or the configured default';
+
+/** The registry flag and the connection flags (plus the global ones). */
+export function addRegistryOptions(command: Command, flag: RegistryFlag = 'name'): Command {
+  command.option(flag === 'name' ? '-n, --name <registry>' : '-r, --registry <registry>', REGISTRY_HELP);
   return addGlobalOptions(
-    command
-      .option('-n, --name <registry>', 'registry name (myreg → myreg.azurecr.io) or login server (ghcr.io, localhost:5000); default: ACRX_REGISTRY or the configured default')
-      .option('--suffix <suffix>', "tenant suffix of the login server: 'myreg-SUFFIX.azurecr.io'")
+    addSuffixOption(command)
       .option('-u, --username <username>', 'username for the registry')
       .option('-p, --password <password>', 'password or token for the registry')
       .option('--password-stdin', 'read the password or token from standard input')
       .option('--plain-http', 'use plain HTTP instead of HTTPS (always allowed for loopback hosts)')
       .option('--insecure', 'skip TLS certificate verification')
       .option('--ca-file <file>', 'PEM file of extra CA certificates to trust')
-      .addOption(new Option('--concurrency <n>', 'requests in flight for per-tag work').default(undefined).hideHelp()),
+      .addOption(new Option('--concurrency <n>', 'requests in flight for per-tag work').hideHelp()),
   );
 }
 
-export function parseTop(value: string | undefined): number | undefined {
+export function addSuffixOption(command: Command): Command {
+  return command.option('--suffix <suffix>', "tenant suffix of the login server: 'myreg-SUFFIX.azurecr.io'");
+}
+
+export function parseRegistryOptions(values: OptionValues, flag: RegistryFlag = 'name'): RegistryOptions {
+  const optional = (key: string, as: keyof RegistryOptions = key as keyof RegistryOptions) => {
+    const value = textValue(values, key);
+    return value === undefined ? {} : { [as]: value };
+  };
+  const concurrency = textValue(values, 'concurrency');
+  return {
+    flag,
+    ...optional(flag, 'name'),
+    ...optional('suffix'),
+    ...optional('username'),
+    ...optional('password'),
+    ...optional('caFile'),
+    passwordStdin: flagValue(values, 'passwordStdin'),
+    plainHttp: flagValue(values, 'plainHttp'),
+    insecure: flagValue(values, 'insecure'),
+    ...(concurrency !== undefined ? { concurrency: parseConcurrency(concurrency) } : {}),
+  };
+}
+
+function parseConcurrency(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > 64) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to 64, not '${value}'`);
+  }
+  return parsed;
+}
+
+// ---- listing flags ----------------------------------------------------------------------------
+
+export function addTopOption(command: Command): Command {
+  return command.option('--top <n>', 'limit the number of items in the results');
+}
+
+export function parseTop(values: OptionValues): number | undefined {
+  const value = textValue(values, 'top');
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
@@ -37,26 +150,48 @@ export function parseTop(value: string | undefined): number | undefined {
   return parsed;
 }
 
-export const ORDER_CHOICES: TimeOrder[] = ['time_asc', 'time_desc'];
+const ORDER_CHOICES: readonly TimeOrder[] = ['time_asc', 'time_desc'];
 
-export function orderOption(): Option {
-  return new Option('--orderby <order>', 'order the items in the results; default is alphabetical order of names').choices(ORDER_CHOICES);
+export function addOrderOption(command: Command): Command {
+  return command.addOption(
+    new Option('--orderby <order>', 'order the items in the results; default is alphabetical order of names').choices(ORDER_CHOICES),
+  );
 }
 
-export const ATTRIBUTE_FLAGS = [
+export function parseOrder(values: OptionValues): TimeOrder | undefined {
+  const value = textValue(values, 'orderby');
+  if (value === undefined) return undefined;
+  const order = ORDER_CHOICES.find((choice) => choice === value);
+  if (!order) throw new UsageError(`argument --orderby: invalid choice: '${value}' (choose from ${ORDER_CHOICES.join(', ')})`);
+  return order;
+}
+
+/** --top and --orderby, as the service takes them. */
+export function parseListing(values: OptionValues): { top?: number; orderby?: TimeOrder } {
+  const top = parseTop(values);
+  const orderby = parseOrder(values);
+  return { ...(top !== undefined ? { top } : {}), ...(orderby ? { orderby } : {}) };
+}
+
+// ---- changeable attributes --------------------------------------------------------------------
+
+const ATTRIBUTE_FLAGS = [
   ['--delete-enabled', 'deleteEnabled', 'whether delete operation is allowed'],
   ['--write-enabled', 'writeEnabled', 'whether write or delete operation is allowed'],
   ['--read-enabled', 'readEnabled', 'whether read operation is allowed'],
   ['--list-enabled', 'listEnabled', 'whether this item shows in list operation results'],
 ] as const;
 
-export type AttributeName = (typeof ATTRIBUTE_FLAGS)[number][1];
+export function addAttributeOptions(command: Command): Command {
+  for (const [flag, , help] of ATTRIBUTE_FLAGS) command.option(`${flag} <bool>`, `${help} (true|false)`);
+  return command;
+}
 
 /** The --*-enabled values given, as booleans; anything but true/false is a usage error. */
-export function parseAttributes(options: Partial<Record<AttributeName, string>>): Partial<Record<AttributeName, boolean>> {
-  const attributes: Partial<Record<AttributeName, boolean>> = {};
+export function parseAttributes(values: OptionValues): ChangeableAttributes {
+  const attributes: ChangeableAttributes = {};
   for (const [flag, key] of ATTRIBUTE_FLAGS) {
-    const value = options[key];
+    const value = textValue(values, key);
     if (value === undefined) continue;
     const lowered = value.toLowerCase();
     if (lowered !== 'true' && lowered !== 'false') {

@@ -1,22 +1,33 @@
 // --repository / --image: exactly one of them, each checked against the OCI grammar.
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseImage, validateRepositoryName, type ImageReference } from '../registry/reference.js';
+import { parseImage, parseTaggedImage, validateRepositoryName, type TaggedImage } from '../reference/image.js';
+import type { AttributeTarget } from '../registry/service/types.js';
+import { textValue, type OptionValues } from './options.js';
 
-export type Target = { image: ImageReference; repository?: undefined } | { image?: undefined; repository: string };
-
-export function exactlyOneTarget(options: { repository?: string; image?: string }, parsing: { allowDigest: boolean }): Target {
-  if ((options.repository === undefined) === (options.image === undefined)) {
-    throw new UsageError('usage error: --image IMAGE | --repository REPOSITORY');
-  }
-  if (options.image !== undefined) return { image: parseImage(options.image, parsing) };
-  return { repository: validateRepositoryName(options.repository ?? '') };
+export function addTargetOptions(command: Command, imageHelp: string): Command {
+  return command.option('--repository <repository>', 'the name of the repository').option('-t, --image <image>', imageHelp);
 }
 
-/** untag needs an explicit tag: a bare name is not taken to mean :latest here. */
-export function taggedImage(text: string): ImageReference & { tag: string } {
-  const image = parseImage(text, { allowDigest: false });
-  if (!text.slice(text.lastIndexOf('/') + 1).includes(':') || !image.tag) {
-    throw new UsageError(`--image '${text}' needs a tag: give it as 'name:tag'`);
+export function exactlyOneTarget(values: OptionValues): AttributeTarget {
+  const repository = textValue(values, 'repository');
+  const image = textValue(values, 'image');
+  if ((repository === undefined) === (image === undefined)) {
+    throw new UsageError('usage error: --image IMAGE | --repository REPOSITORY');
   }
-  return { ...image, tag: image.tag };
+  if (image !== undefined) return { image: parseImage(image) };
+  return { repository: validateRepositoryName(repository ?? '') };
+}
+
+export function requiredRepository(values: OptionValues, flag = 'repository'): string {
+  const repository = textValue(values, flag);
+  if (repository === undefined) throw new UsageError(`the following arguments are required: --${flag}`);
+  return validateRepositoryName(repository);
+}
+
+/** --image as `name:tag`; with `requireTag` a bare name is not taken to mean :latest (untag). */
+export function taggedImage(values: OptionValues, options: { requireTag?: boolean } = {}): TaggedImage {
+  const text = textValue(values, 'image');
+  if (text === undefined) throw new UsageError('the following arguments are required: --image');
+  return parseTaggedImage(text, options);
 }

@@ -2,8 +2,9 @@
 // exactly: one verb as the argument, the payload on stdin, answers and errors on stdout, exit 1 on error.
 // For ACR hosts `get` answers with a fresh ACR refresh token from Microsoft Entra ID (`<token>` user).
 import { normalizeServer, TOKEN_USERNAME_MARKER } from '../auth/docker-config.js';
-import { NOT_FOUND_MESSAGE } from '../auth/helper-exec.js';
-import { isAcrLoginServer } from '../registry/reference.js';
+import { CredentialHelperError, CredentialsNotFoundError } from '../errors.js';
+import { isAcrLoginServer } from '../reference/login-server.js';
+import type { Connection } from '../transport/index.js';
 import { packageVersion, userAgent } from '../version.js';
 import { readStore, writeStore } from './store.js';
 
@@ -15,8 +16,6 @@ export interface HelperIo {
   stdin: AsyncIterable<Buffer | string>;
   env: NodeJS.ProcessEnv;
 }
-
-class HelperFailure extends Error {}
 
 export async function helperMain(args: readonly string[], io: HelperIo): Promise<number> {
   const say = (text: string): void => void io.stdout.write(`${text}\n`);
@@ -66,7 +65,7 @@ async function readInput(io: HelperIo): Promise<string> {
 
 function serverKey(serverUrl: string): string {
   const trimmed = serverUrl.trim();
-  if (!trimmed) throw new HelperFailure('no credentials server URL');
+  if (!trimmed) throw new CredentialHelperError('no credentials server URL');
   return normalizeServer(trimmed);
 }
 
@@ -78,7 +77,7 @@ async function get(input: string, env: NodeJS.ProcessEnv): Promise<{ ServerURL: 
     if (refreshToken) return { ServerURL: serverUrl, Username: TOKEN_USERNAME_MARKER, Secret: refreshToken };
   }
   const stored = readStore(env).servers[key];
-  if (!stored) throw new HelperFailure(NOT_FOUND_MESSAGE);
+  if (!stored) throw new CredentialsNotFoundError();
   return { ServerURL: serverUrl, Username: stored.Username, Secret: stored.Secret };
 }
 
@@ -87,10 +86,10 @@ function store(input: string, env: NodeJS.ProcessEnv): void {
   try {
     payload = JSON.parse(input) as typeof payload;
   } catch {
-    throw new HelperFailure('the credentials to store are not JSON');
+    throw new CredentialHelperError('the credentials to store are not JSON');
   }
   const key = serverKey(typeof payload.ServerURL === 'string' ? payload.ServerURL : '');
-  if (typeof payload.Username !== 'string' || !payload.Username) throw new HelperFailure('no credentials username');
+  if (typeof payload.Username !== 'string' || !payload.Username) throw new CredentialHelperError('no credentials username');
   const current = readStore(env);
   current.servers[key] = { Username: payload.Username, Secret: typeof payload.Secret === 'string' ? payload.Secret : '' };
   writeStore(env, current);
@@ -99,7 +98,7 @@ function store(input: string, env: NodeJS.ProcessEnv): void {
 function erase(input: string, env: NodeJS.ProcessEnv): void {
   const key = serverKey(input);
   const current = readStore(env);
-  if (!current.servers[key]) throw new HelperFailure(NOT_FOUND_MESSAGE);
+  if (!current.servers[key]) throw new CredentialsNotFoundError();
   delete current.servers[key];
   writeStore(env, current);
 }
@@ -110,15 +109,18 @@ function list(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** Entra ID → /oauth2/exchange on the registry itself; undefined when Entra has no identity here. */
 async function acrRefreshToken(loginServer: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const { entraAccessToken, exchangeForRefreshToken } = await import('../auth/azure.js');
-  const aadToken = await entraAccessToken(env, () => undefined);
-  if (!aadToken) return undefined;
-  const { createConnection } = await import('../transport/index.js');
-  const connection = createConnection({ userAgent: userAgent(), env });
+  const { entraCredential } = await import('../auth/azure.js');
+  let connection: Connection | undefined;
+  const transport = async () => {
+    const { createConnection } = await import('../transport/index.js');
+    connection ??= createConnection({ userAgent: userAgent(), env });
+    return connection.plain;
+  };
   try {
-    return await exchangeForRefreshToken(connection.plain, new URL(`https://${loginServer}/`), aadToken);
+    const found = await entraCredential({ registry: new URL(`https://${loginServer}/`), transport, env, log: () => undefined });
+    return found?.kind === 'identity-token' ? found.token : undefined;
   } finally {
-    await connection.close();
+    await connection?.close();
   }
 }
 

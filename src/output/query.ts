@@ -5,7 +5,7 @@
 
 import { TreeInterpreter, compile } from '@jmespath-community/jmespath';
 import type { JSONValue } from '@jmespath-community/jmespath';
-import { AcrxError, UsageError } from '../errors.js';
+import { QueryError, UsageError } from '../errors.js';
 import { pyStrRepr } from './formats/python.js';
 
 export interface CompiledQuery {
@@ -52,7 +52,7 @@ export function compileQuery(expression: string): CompiledQuery {
       } catch (error) {
         // Type errors, unknown functions, ...: az reports the jmespath exception and exits 1.
         const message = error instanceof Error ? error.message : String(error);
-        throw new AcrxError(message, { cause: error });
+        throw new QueryError(message, { cause: error });
       }
     },
   };

@@ -8,6 +8,7 @@
 
 import { UsageError } from '../errors.js';
 import type { CompiledQuery } from './query.js';
+import { RawOutput } from './raw.js';
 
 export type OutputFormat = 'json' | 'jsonc' | 'yaml' | 'yamlc' | 'table' | 'tsv' | 'none';
 
@@ -31,14 +32,28 @@ export function parseOutputFormat(value: string): OutputFormat {
   );
 }
 
+/** A command's own table layout (az's table transformer): rows whose keys are the columns, in order. */
+export type TableRows = Array<Record<string, string>>;
+
 export interface RenderOptions {
   format: OutputFormat;
   query?: CompiledQuery;
   color: boolean;
+  /** Used for -o table when no --query is active, as knack applies a transformer. */
+  table?: () => TableRows;
+}
+
+/** What goes to stdout for a command's result: raw bytes exactly as they are, anything else rendered. */
+export async function renderOutput(result: unknown, options: RenderOptions): Promise<string | Uint8Array> {
+  return result instanceof RawOutput ? result.bytes : render(result, options);
 }
 
 export async function render(result: unknown, options: RenderOptions): Promise<string> {
   if (result === undefined || options.format === 'none') return '';
+  if (options.format === 'table' && options.query === undefined && options.table) {
+    const { formatTable } = await import('./formats/table.js');
+    return formatTable(options.table(), { sortKeys: false });
+  }
 
   let data = toJsonData(result);
   let isOrdered = (_obj: object): boolean => false;

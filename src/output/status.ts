@@ -5,7 +5,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 export type Verbosity = 'errors' | 'normal' | 'verbose' | 'debug';
 
 export interface OutputStream {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
   columns?: number;
 }

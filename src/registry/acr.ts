@@ -3,20 +3,22 @@
 // sends them, so acrx prints what az prints.
 import { RegistryError } from '../errors.js';
 import { errorFromResponse } from '../transport/registry-errors.js';
-import type { HttpRequest, Transport } from '../transport/types.js';
-import type { TimeOrder } from './inventory.js';
+import { isSuccess, type HttpRequest, type Transport } from '../transport/types.js';
+import {
+  isJsonObject,
+  stringList,
+  withFields,
+  type ChangeableAttributes,
+  type DeletedRepository,
+  type JsonObject,
+  type JsonValue,
+  type ManifestAttributes,
+  type RepositoryAttributes,
+  type TagAttributes,
+} from './attributes.js';
+import type { TimeOrder } from './ordering.js';
 import { listPaged } from './paging.js';
 import { repositoryScope } from './scope.js';
-
-export type AcrObject = Record<string, unknown>;
-
-/** The four booleans of changeableAttributes that PATCH accepts. */
-export interface ChangeableAttributes {
-  deleteEnabled?: boolean;
-  writeEnabled?: boolean;
-  readEnabled?: boolean;
-  listEnabled?: boolean;
-}
 
 const ORDERBY: Record<TimeOrder, string> = { time_asc: 'timeasc', time_desc: 'timedesc' };
 
@@ -26,6 +28,9 @@ export interface AcrListOptions {
   onPage?: (count: number) => void;
 }
 
+const READ = ['metadata_read'];
+const WRITE = ['metadata_write', 'metadata_read'];
+
 export class AcrClient {
   constructor(
     private readonly transport: Transport,
@@ -33,44 +38,44 @@ export class AcrClient {
     private readonly signal?: AbortSignal,
   ) {}
 
-  listTags(repository: string, options: AcrListOptions = {}): Promise<AcrObject[]> {
-    return this.list(repository, '_tags', 'tags', 'name', `tags of repository '${repository}'`, options);
+  listTags(repository: string, options: AcrListOptions = {}): Promise<TagAttributes[]> {
+    return this.list(repository, '_tags', 'tags', (value) => withFields<TagAttributes>(value, ['name']), (tag) => tag.name, options);
   }
 
-  listManifests(repository: string, options: AcrListOptions = {}): Promise<AcrObject[]> {
-    return this.list(repository, '_manifests', 'manifests', 'digest', `manifests of repository '${repository}'`, options);
+  listManifests(repository: string, options: AcrListOptions = {}): Promise<ManifestAttributes[]> {
+    return this.list(repository, '_manifests', 'manifests', manifestOf, (manifest) => manifest.digest, options);
   }
 
-  getRepository(repository: string): Promise<AcrObject> {
-    return this.call('GET', repository, '', ['metadata_read'], `repository '${repository}'`);
+  async getRepository(repository: string): Promise<RepositoryAttributes> {
+    return repositoryOf(await this.call('GET', repository, '', READ, `repository '${repository}'`));
   }
 
-  async getTag(repository: string, tag: string): Promise<AcrObject> {
-    return unwrap(await this.call('GET', repository, `/_tags/${tag}`, ['metadata_read'], `image '${repository}:${tag}'`), 'tag');
+  async getTag(repository: string, tag: string): Promise<TagAttributes> {
+    return this.tagOf(await this.call('GET', repository, `/_tags/${tag}`, READ, `image '${repository}:${tag}'`), `${repository}:${tag}`);
   }
 
-  async getManifest(repository: string, digest: string): Promise<AcrObject> {
-    return unwrap(await this.call('GET', repository, `/_manifests/${digest}`, ['metadata_read'], `manifest '${repository}@${digest}'`), 'manifest');
+  async getManifest(repository: string, digest: string): Promise<ManifestAttributes> {
+    return this.manifestOf(await this.call('GET', repository, `/_manifests/${digest}`, READ, `manifest '${repository}@${digest}'`), `${repository}@${digest}`);
   }
 
-  updateRepository(repository: string, attributes: ChangeableAttributes): Promise<AcrObject> {
-    return this.call('PATCH', repository, '', ['metadata_write', 'metadata_read'], `repository '${repository}'`, attributes);
+  async updateRepository(repository: string, attributes: ChangeableAttributes): Promise<RepositoryAttributes> {
+    return repositoryOf(await this.call('PATCH', repository, '', WRITE, `repository '${repository}'`, attributes));
   }
 
-  async updateTag(repository: string, tag: string, attributes: ChangeableAttributes): Promise<AcrObject> {
-    const subject = `image '${repository}:${tag}'`;
-    return unwrap(await this.call('PATCH', repository, `/_tags/${tag}`, ['metadata_write', 'metadata_read'], subject, attributes), 'tag');
+  async updateTag(repository: string, tag: string, attributes: ChangeableAttributes): Promise<TagAttributes> {
+    return this.tagOf(await this.call('PATCH', repository, `/_tags/${tag}`, WRITE, `image '${repository}:${tag}'`, attributes), `${repository}:${tag}`);
   }
 
-  async updateManifest(repository: string, digest: string, attributes: ChangeableAttributes): Promise<AcrObject> {
-    const subject = `manifest '${repository}@${digest}'`;
-    return unwrap(await this.call('PATCH', repository, `/_manifests/${digest}`, ['metadata_write', 'metadata_read'], subject, attributes), 'manifest');
+  async updateManifest(repository: string, digest: string, attributes: ChangeableAttributes): Promise<ManifestAttributes> {
+    const body = await this.call('PATCH', repository, `/_manifests/${digest}`, WRITE, `manifest '${repository}@${digest}'`, attributes);
+    return this.manifestOf(body, `${repository}@${digest}`);
   }
 
   /** DELETE /acr/v1/R: the service's `{manifestsDeleted, tagsDeleted}`, or undefined for an empty 202. */
-  async deleteRepository(repository: string): Promise<AcrObject | undefined> {
+  async deleteRepository(repository: string): Promise<DeletedRepository | undefined> {
     const body = await this.call('DELETE', repository, '', ['delete'], `repository '${repository}'`);
-    return Object.keys(body).length > 0 ? body : undefined;
+    if (Object.keys(body).length === 0) return undefined;
+    return { ...body, manifestsDeleted: stringList(body.manifestsDeleted), tagsDeleted: stringList(body.tagsDeleted) };
   }
 
   /** Untag: removes exactly this tag; the manifest and its other tags stay. */
@@ -78,22 +83,42 @@ export class AcrClient {
     await this.call('DELETE', repository, `/_tags/${tag}`, ['delete'], `image '${repository}:${tag}'`);
   }
 
-  private list(repository: string, path: string, itemsKey: string, key: 'name' | 'digest', subject: string, options: AcrListOptions) {
+  private list<T>(
+    repository: string,
+    path: string,
+    itemsKey: string,
+    parseItem: (value: JsonValue) => T | undefined,
+    keyOf: (item: T) => string,
+    options: AcrListOptions,
+  ): Promise<T[]> {
     const url = new URL(`/acr/v1/${repository}/${path}`, this.base);
     if (options.orderby) url.searchParams.set('orderby', ORDERBY[options.orderby]);
-    return listPaged<AcrObject>({
+    return listPaged<T>({
       transport: this.transport,
       url,
       itemsKey,
-      parseItem: (value) => (isObject(value) && typeof value[key] === 'string' ? value : undefined),
-      keyOf: (item) => item[key] as string,
-      scopes: [repositoryScope(repository, ['metadata_read'])],
-      subject,
+      parseItem,
+      keyOf,
+      scopes: [repositoryScope(repository, READ)],
+      subject: `${itemsKey} of repository '${repository}'`,
       probeWithoutLink: false,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.onPage ? { onPage: options.onPage } : {}),
       ...(this.signal ? { signal: this.signal } : {}),
     });
+  }
+
+  // GET and PATCH of a tag or manifest answer `{registry, imageName, tag|manifest: {...}}`; az prints the inner object.
+  private tagOf(body: JsonObject, name: string): TagAttributes {
+    return withFields<TagAttributes>(body.tag, ['name']) ?? withFields<TagAttributes>(body, ['name']) ?? this.malformed(`the tag ${name}`);
+  }
+
+  private manifestOf(body: JsonObject, name: string): ManifestAttributes {
+    return manifestOf(body.manifest) ?? manifestOf(body) ?? this.malformed(`the manifest ${name}`);
+  }
+
+  private malformed(what: string): never {
+    throw new RegistryError(`${this.base.host} described ${what} without the fields the ACR API defines`);
   }
 
   private async call(
@@ -103,7 +128,7 @@ export class AcrClient {
     actions: string[],
     subject: string,
     body?: ChangeableAttributes,
-  ): Promise<AcrObject> {
+  ): Promise<JsonObject> {
     const request: HttpRequest = {
       method,
       url: new URL(`/acr/v1/${repository}${path}`, this.base),
@@ -113,24 +138,24 @@ export class AcrClient {
       ...(this.signal ? { signal: this.signal } : {}),
     };
     const response = await this.transport(request);
-    if (response.status < 200 || response.status > 299) throw await errorFromResponse(request, response, subject);
+    if (!isSuccess(response.status)) throw await errorFromResponse(request, response, subject);
     const text = (await response.text()).trim();
     if (!text) return {};
+    let parsed: JsonValue | undefined;
     try {
-      const parsed = JSON.parse(text) as unknown;
-      if (isObject(parsed)) return parsed;
+      parsed = JSON.parse(text) as JsonValue;
     } catch {
-      // fall through
+      parsed = undefined;
     }
+    if (isJsonObject(parsed)) return parsed;
     throw new RegistryError(`${this.base.host} answered ${method} ${request.url.pathname} with a body that is not a JSON object`);
   }
 }
 
-function unwrap(body: AcrObject, key: 'tag' | 'manifest'): AcrObject {
-  const inner = body[key];
-  return isObject(inner) ? inner : body;
+function manifestOf(value: JsonValue | undefined): ManifestAttributes | undefined {
+  return withFields<ManifestAttributes>(value, ['digest']);
 }
 
-function isObject(value: unknown): value is AcrObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function repositoryOf(body: JsonObject): RepositoryAttributes {
+  return withFields<RepositoryAttributes>(body, []) ?? {};
 }

@@ -1,13 +1,16 @@
-// The typed OCI distribution client: catalog, tags, manifests and blobs of one registry.
-import { NotFoundError, RefusedError, RegistryError } from '../errors.js';
+// The typed OCI distribution client: catalog, tags, manifests, blobs and referrers of one registry.
+import { EndpointNotFoundError, NotFoundError, RefusedError, RegistryError, type Remedy } from '../errors.js';
+import { formatImage, isDigest, referenceOf, type ImageReference } from '../reference/image.js';
+import { registryBaseUrl, type RegistryTarget } from '../reference/login-server.js';
 import { describeOciErrors, errorFromEntries, errorFromResponse, readOciErrors } from '../transport/registry-errors.js';
-import type { HttpRequest, HttpResponse, Transport } from '../transport/types.js';
+import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from '../transport/types.js';
 import { mapLimit } from '../util/concurrency.js';
 import { canVerify, digestOf } from '../util/digest.js';
+import { isJsonObject, withFields, type JsonObject, type JsonValue, type ReferrerDescriptor } from './attributes.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
-import { listNames } from './paging.js';
+import { listNames, listPaged } from './paging.js';
+import { referrersTag } from './referrers.js';
 import { CATALOG_SCOPE, repositoryScope } from './scope.js';
-import { formatImage, isDigest, registryBaseUrl, type ImageReference, type RegistryTarget } from './reference.js';
 
 export interface Descriptor {
   digest: string;
@@ -33,7 +36,12 @@ export interface ManifestBody {
 
 export interface ManifestDocument {
   descriptor: Descriptor;
+  /** The fields acrx reads, typed. */
   body: ManifestBody;
+  /** The whole manifest as JSON, every field as the registry sent it. */
+  json: JsonObject;
+  /** Exactly the bytes the registry sent: their digest is the manifest's digest. */
+  bytes: Buffer;
 }
 
 export interface ClientOptions {
@@ -68,9 +76,10 @@ export class RegistryClient {
     const html = (response.headers['content-type'] ?? '').includes('text/html');
     const challenged = response.status === 401 && response.headers['www-authenticate'] !== undefined;
     if ((response.status === 200 && !html) || challenged) return;
-    const tlsHint = response.status === 400 && this.base.protocol === 'http:' ? '; it may speak HTTPS only: try without --plain-http' : '';
+    const httpsOnly = response.status === 400 && this.base.protocol === 'http:';
     throw new RegistryError(
-      `${this.host} does not look like an OCI registry: GET /v2/ answered HTTP ${response.status}${html ? ' with an HTML page' : ''}${tlsHint}`,
+      `${this.host} does not look like an OCI registry: GET /v2/ answered HTTP ${response.status}${html ? ' with an HTML page' : ''}`,
+      httpsOnly ? { remedy: { kind: 'use-https' } } : {},
     );
   }
 
@@ -78,7 +87,7 @@ export class RegistryClient {
   async verifyAccess(): Promise<void> {
     const request: HttpRequest = { method: 'GET', url: new URL('/v2/', this.base), headers: { accept: 'application/json' } };
     const response = await this.send(request);
-    if (response.status !== 200) throw await errorFromResponse(request, response, 'the registry API');
+    if (!isSuccess(response.status)) throw await errorFromResponse(request, response, 'the registry API');
     await response.discard();
   }
 
@@ -140,16 +149,18 @@ export class RegistryClient {
     if (expected && canVerify(expected) && digest !== expected) {
       throw new RegistryError(`${this.host} sent a manifest for ${formatImage(image)} whose content does not match its digest ${expected} (got ${digest})`);
     }
-    let body: ManifestBody;
+    let json: JsonValue;
     try {
-      body = JSON.parse(bytes.toString('utf8')) as ManifestBody;
+      json = JSON.parse(bytes.toString('utf8')) as JsonValue;
     } catch {
       throw new RegistryError(`${this.host} sent a manifest for ${formatImage(image)} that is not JSON`);
     }
-    if (typeof body !== 'object' || body === null) {
+    if (!isJsonObject(json)) {
       throw new RegistryError(`${this.host} sent a manifest for ${formatImage(image)} that is not a JSON object`);
     }
-    return { descriptor: { digest: expected ?? digest, mediaType: body.mediaType ?? mediaTypeOf(response), size: bytes.length }, body };
+    const body = json as ManifestBody;
+    const mediaType = typeof body.mediaType === 'string' ? body.mediaType : mediaTypeOf(response);
+    return { descriptor: { digest: expected ?? digest, mediaType, size: bytes.length }, body, json, bytes };
   }
 
   /** GET a small JSON blob (an image config), verified against its digest. */
@@ -157,7 +168,7 @@ export class RegistryClient {
     const url = new URL(`/v2/${repository}/blobs/${descriptor.digest}`, this.base);
     const request: HttpRequest = { method: 'GET', url, headers: { accept: descriptor.mediaType }, scopes: [repositoryScope(repository, ['pull'])] };
     const response = await this.send(request);
-    if (response.status !== 200) throw await errorFromResponse(request, response, `blob '${repository}@${descriptor.digest}'`);
+    if (!isSuccess(response.status)) throw await errorFromResponse(request, response, `blob '${repository}@${descriptor.digest}'`);
     const bytes = await response.bytes();
     if (canVerify(descriptor.digest) && digestOf(bytes, descriptor.digest) !== descriptor.digest) {
       throw new RegistryError(`${this.host} sent blob ${descriptor.digest} of ${repository} with content that does not match its digest`);
@@ -178,23 +189,61 @@ export class RegistryClient {
 
   /** The OCI tag delete (DELETE /v2/R/manifests/TAG); registries may refuse it. */
   async deleteTag(repository: string, tag: string): Promise<void> {
-    await this.delete(repository, tag, `image '${repository}:${tag}'`, (said) =>
-      `${this.host} cannot remove a single tag: it refused DELETE of '${repository}:${tag}' (${said}). Nothing was deleted. ` +
-        `Where the registry allows deletes, 'acrx repository delete --image ${repository}:${tag}' removes the manifest with all its tags`,
+    await this.delete(
+      repository,
+      tag,
+      `image '${repository}:${tag}'`,
+      (said) => `${this.host} cannot remove a single tag: it refused DELETE of '${repository}:${tag}' (${said}). Nothing was deleted`,
+      { kind: 'delete-whole-image', image: `${repository}:${tag}` },
     );
   }
 
-  private async delete(repository: string, reference: string, subject: string, refusal: (said: string) => string): Promise<void> {
+  /**
+   * The manifests that refer to `digest` (OCI referrers API, Link-paged). A registry without the API
+   * (it answers 404 without an error code, as distribution 2.8 does) is read through the referrers tag
+   * schema instead: an index under the tag `sha256-<hex>`, as oras writes it there.
+   */
+  async listReferrers(repository: string, digest: string, artifactType?: string): Promise<ReferrerDescriptor[]> {
+    const url = new URL(`/v2/${repository}/referrers/${digest}`, this.base);
+    if (artifactType !== undefined) url.searchParams.set('artifactType', artifactType);
+    try {
+      return await listPaged({
+        transport: this.transport,
+        url,
+        itemsKey: 'manifests',
+        parseItem: referrerOf,
+        keyOf: (referrer) => referrer.digest,
+        scopes: [repositoryScope(repository, ['pull'])],
+        subject: `referrers of '${repository}@${digest}'`,
+        sizedPages: false,
+        probeWithoutLink: false,
+        ...this.signal(),
+      });
+    } catch (error) {
+      if (!(error instanceof EndpointNotFoundError)) throw error;
+    }
+    let index: ManifestDocument;
+    try {
+      index = await this.fetchManifest({ repository, tag: referrersTag(digest) });
+    } catch (error) {
+      if (error instanceof NotFoundError) return [];
+      throw error;
+    }
+    const entries = index.json.manifests;
+    return Array.isArray(entries) ? entries.flatMap((entry) => referrerOf(entry) ?? []) : [];
+  }
+
+  private async delete(repository: string, reference: string, subject: string, refusal: (said: string) => string, remedy?: Remedy): Promise<void> {
     const url = new URL(`/v2/${repository}/manifests/${reference}`, this.base);
     const request: HttpRequest = { method: 'DELETE', url, headers: { accept: 'application/json' }, scopes: [repositoryScope(repository, ['delete'])] };
     const response = await this.send(request);
-    if (response.status >= 200 && response.status <= 299) return response.discard();
+    if (isSuccess(response.status)) return response.discard();
     const entries = await readOciErrors(response);
     const codes = new Set(entries.map((entry) => entry.code));
     // Locks (ACR) are the registry's own message; 405/UNSUPPORTED, or a 400 for a tag, is delete not offered.
     const locked = codes.has('REGISTRY_DISALLOWED_OPERATION') || codes.has('DENIED');
     const unsupported = response.status === 405 || codes.has('UNSUPPORTED') || (response.status === 400 && !isDigest(reference));
-    if (!locked && unsupported) throw new RefusedError(refusal(describeOciErrors(entries) || `HTTP ${response.status}`));
+    if (!locked && unsupported) throw new RefusedError(refusal(describeOciErrors(entries) || `HTTP ${response.status}`), remedy ? { remedy } : {});
     throw errorFromEntries(request, response.status, entries, subject);
   }
 
@@ -227,11 +276,10 @@ export class RegistryClient {
   }
 
   private async manifestRequest(method: 'GET' | 'HEAD', image: ImageReference): Promise<HttpResponse> {
-    const reference = image.digest ?? image.tag ?? 'latest';
-    const url = new URL(`/v2/${image.repository}/manifests/${reference}`, this.base);
+    const url = new URL(`/v2/${image.repository}/manifests/${referenceOf(image)}`, this.base);
     const request: HttpRequest = { method, url, headers: { accept: MANIFEST_ACCEPT }, scopes: [repositoryScope(image.repository, ['pull'])] };
     const response = await this.send(request);
-    if (response.status !== 200) {
+    if (!isSuccess(response.status)) {
       const subject = image.digest ? `manifest '${formatImage(image)}'` : `image '${formatImage(image)}'`;
       throw await errorFromResponse(request, response, subject);
     }
@@ -245,6 +293,10 @@ export class RegistryClient {
   private signal(): { signal?: AbortSignal } {
     return this.options.signal ? { signal: this.options.signal } : {};
   }
+}
+
+function referrerOf(value: JsonValue): ReferrerDescriptor | undefined {
+  return withFields<ReferrerDescriptor>(value, ['mediaType', 'digest'], ['size']);
 }
 
 function mediaTypeOf(response: HttpResponse): string {

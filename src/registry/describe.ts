@@ -1,41 +1,15 @@
 // What one manifest is, in az's field names, from what any OCI registry can tell: the manifest itself
 // and, for images, their config. Fields the registry cannot provide are left out, never invented.
+import type { ManifestAttributes, PlatformReference } from './attributes.js';
 import type { Descriptor, ManifestDocument, RegistryClient } from './client.js';
 import { IMAGE_CONFIG_TYPES } from './media-types.js';
-
-export interface PlatformReference {
-  digest: string;
-  mediaType?: string;
-  architecture?: string;
-  os?: string;
-  variant?: string;
-}
-
-export interface ManifestDetail {
-  digest: string;
-  mediaType: string;
-  /** Bytes of the manifest itself. */
-  size: number;
-  /** Manifest, config and layers together, for images and artifacts. */
-  imageSize?: number;
-  /** The image config's `created`, else the `org.opencontainers.image.created` annotation. */
-  createdTime?: string;
-  architecture?: string;
-  os?: string;
-  variant?: string;
-  configMediaType?: string;
-  artifactType?: string;
-  /** Digest of the manifest this one refers to (signatures, SBOMs). */
-  subject?: string;
-  references?: PlatformReference[];
-}
 
 const CREATED_ANNOTATION = 'org.opencontainers.image.created';
 const EMPTY_CONFIG = 'application/vnd.oci.empty.v1+json';
 
-export async function describeManifest(client: RegistryClient, repository: string, document: ManifestDocument): Promise<ManifestDetail> {
+export async function describeManifest(client: RegistryClient, repository: string, document: ManifestDocument): Promise<ManifestAttributes> {
   const { descriptor, body } = document;
-  const detail: ManifestDetail = { digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size };
+  const detail: ManifestAttributes = { digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size };
   const annotated = body.annotations?.[CREATED_ANNOTATION];
 
   if (Array.isArray(body.manifests)) {
@@ -65,7 +39,7 @@ export async function describeManifest(client: RegistryClient, repository: strin
   return detail;
 }
 
-async function readImageConfig(client: RegistryClient, repository: string, config: Descriptor): Promise<Partial<ManifestDetail>> {
+async function readImageConfig(client: RegistryClient, repository: string, config: Descriptor): Promise<Partial<ManifestAttributes>> {
   const parsed = await client.fetchJsonBlob(repository, config);
   if (typeof parsed !== 'object' || parsed === null) return {};
   const fields = parsed as Record<string, unknown>;

@@ -1,7 +1,9 @@
 // Repository-wide views built from per-tag requests, for registries without a metadata API:
 // which tag points at which manifest, and what each manifest is.
 import type { Descriptor, RegistryClient } from './client.js';
-import { describeManifest, type ManifestDetail } from './describe.js';
+import type { ManifestAttributes } from './attributes.js';
+import { describeManifest } from './describe.js';
+import { sortNames } from './ordering.js';
 
 export interface Progress {
   (text: string): void;
@@ -42,7 +44,7 @@ export async function describeDigests(
   repository: string,
   digests: readonly string[],
   progress?: Progress,
-): Promise<Map<string, ManifestDetail>> {
+): Promise<Map<string, ManifestAttributes>> {
   let done = 0;
   const details = await client.mapConcurrent(digests, async (digest) => {
     const document = await client.fetchManifest({ repository, digest });
@@ -50,34 +52,5 @@ export async function describeDigests(
     progress?.(`reading manifests of ${repository}: ${++done}/${digests.length}`);
     return detail;
   });
-  return new Map(digests.map((digest, index) => [digest, details[index] as ManifestDetail]));
-}
-
-export function sortNames(names: readonly string[]): string[] {
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-export type TimeOrder = 'time_asc' | 'time_desc';
-
-/** Orders by a timestamp; items without one go last, ties by `name`. */
-export function orderByTime<T>(items: readonly T[], order: TimeOrder, time: (item: T) => string | undefined, name: (item: T) => string): T[] {
-  const sign = order === 'time_asc' ? 1 : -1;
-  return [...items].sort((a, b) => {
-    const ta = timeValue(time(a));
-    const tb = timeValue(time(b));
-    if (ta === undefined || tb === undefined) {
-      if (ta !== tb) return ta === undefined ? 1 : -1;
-    } else if (ta !== tb) {
-      return sign * (ta - tb);
-    }
-    const na = name(a);
-    const nb = name(b);
-    return na < nb ? -1 : na > nb ? 1 : 0;
-  });
-}
-
-function timeValue(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const value = Date.parse(text);
-  return Number.isNaN(value) ? undefined : value;
+  return new Map(digests.map((digest, index) => [digest, details[index] as ManifestAttributes]));
 }

@@ -2,7 +2,8 @@
 // rejects the page size, and fails loudly on a Link loop. A partial list is never returned as complete.
 import { RegistryError } from '../errors.js';
 import { errorFromEntries, readOciErrors } from '../transport/registry-errors.js';
-import { sameOrigin, type Transport } from '../transport/types.js';
+import { isSuccess, sameOrigin, type Transport } from '../transport/types.js';
+import type { JsonValue } from './attributes.js';
 import { nextLink } from './link.js';
 
 export const DEFAULT_PAGE_SIZE = 1000;
@@ -15,7 +16,7 @@ export interface PagedListOptions<T> {
   /** The list's key in each page: 'tags', 'repositories', 'manifests'. */
   itemsKey: string;
   /** An item of the page, or undefined to drop it (registries put nulls and junk in lists). */
-  parseItem: (value: unknown) => T | undefined;
+  parseItem: (value: JsonValue) => T | undefined;
   /** The cursor value of an item (`last=`), also used to drop repeats across pages. */
   keyOf: (item: T) => string;
   /** Ask again after the last item when a full page came without a Link (off for registries known to link). */
@@ -26,6 +27,8 @@ export interface PagedListOptions<T> {
   /** Stop once this many items are in (--top). */
   limit?: number;
   pageSize?: number;
+  /** Whether to ask for a page size with `n` (the referrers API has none). Default true. */
+  sizedPages?: boolean;
   onPage?: (itemsSoFar: number) => void;
   signal?: AbortSignal;
 }
@@ -36,7 +39,7 @@ export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
   const cursors = new Set<string>();
   const seen = new Set<string>();
   let pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  let url: URL | undefined = withPageSize(options.url, pageSize, options.limit);
+  let url: URL | undefined = options.sizedPages === false ? new URL(options.url.href) : withPageSize(options.url, pageSize, options.limit);
 
   while (url) {
     if (visited.has(url.href)) throw loopError(options, url);
@@ -59,7 +62,7 @@ export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
       }
       throw errorFromEntries({ method: 'GET', url }, 400, entries, options.subject);
     }
-    if (response.status < 200 || response.status > 299) {
+    if (!isSuccess(response.status)) {
       throw errorFromEntries({ method: 'GET', url }, response.status, await readOciErrors(response), options.subject);
     }
     visited.add(url.href);
@@ -119,7 +122,7 @@ function pageItems<T>(body: unknown, options: PagedListOptions<T>, url: URL): T[
   if (!Array.isArray(list)) {
     throw new RegistryError(`${url.host} answered ${url.pathname} without a '${options.itemsKey}' list; is it an OCI registry?`);
   }
-  return list.flatMap((value: unknown) => {
+  return list.flatMap((value: JsonValue) => {
     const item = options.parseItem(value);
     return item === undefined ? [] : [item];
   });

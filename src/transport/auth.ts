@@ -1,8 +1,9 @@
 // The auth layer: answers the registry's 401 challenge with Basic or a bearer token, caches tokens per
 // (realm, service, scope set), renews them before they expire, and asks again on insufficient_scope.
-import { AuthError } from '../errors.js';
-import { basicAuthorization, type Credential, type CredentialSource } from '../auth/credential.js';
+// It also hands out a token on request (login --expose-token), through the same challenge and policy.
+import { AuthError, RefusedError } from '../errors.js';
 import { parseChallenges, type Challenge } from './challenge.js';
+import { basicAuthorization, type Credential, type CredentialSource } from './credential.js';
 import { describeOciErrors, readOciErrors } from './registry-errors.js';
 import { realmMayReceiveCredentials } from './realm-policy.js';
 import { fetchToken, type BearerToken } from './token.js';
@@ -14,7 +15,19 @@ export interface AuthOptions {
   now?: () => number;
 }
 
-export function authTransport(next: Transport, options: AuthOptions): Transport {
+export interface RegistryAuth {
+  /** The transport that authenticates every request to the registry's origin. */
+  transport: Transport;
+  /** The credential the source yielded (loaded once), or undefined for anonymous access. */
+  credential(): Promise<Credential | undefined>;
+  /**
+   * A token a client can present to the registry: a refresh or registry token as given, otherwise a
+   * bearer token from the registry's token service for `scopes`.
+   */
+  accessToken(scopes: string[]): Promise<string>;
+}
+
+export function createAuth(next: Transport, options: AuthOptions): RegistryAuth {
   const now = options.now ?? Date.now;
   let challenge: Challenge | undefined;
   let credential: Promise<Credential | undefined> | undefined;
@@ -52,7 +65,7 @@ export function authTransport(next: Transport, options: AuthOptions): Transport 
     return undefined;
   };
 
-  return async (request: HttpRequest): Promise<HttpResponse> => {
+  const transport = async (request: HttpRequest): Promise<HttpResponse> => {
     if (!sameOrigin(request.url, options.registry) || request.headers.authorization || request.sensitive) {
       return next(request);
     }
@@ -80,6 +93,22 @@ export function authTransport(next: Transport, options: AuthOptions): Transport 
     const said = describeOciErrors(await readOciErrors(response));
     throw new AuthError(`${options.registry.host} rejected the credentials (HTTP 401${said ? `: ${said}` : ''})`);
   }
+
+  const accessToken = async (scopes: string[]): Promise<string> => {
+    const found = await loadCredential();
+    if (found?.kind === 'identity-token' || found?.kind === 'registry-token') return found.token;
+    if (!challenge) {
+      const probe = await transport({ method: 'GET', url: new URL('/v2/', options.registry), headers: {}, probe: true });
+      await probe.discard();
+    }
+    if (challenge?.scheme !== 'bearer') {
+      const how = challenge ? 'uses Basic authentication' : 'asks for no authentication';
+      throw new RefusedError(`${options.registry.host} ${how} and issues no tokens to expose`);
+    }
+    return (await token(challenge, normalizeScopes(scopes), false)).value;
+  };
+
+  return { transport, credential: loadCredential, accessToken };
 }
 
 export function credentialsRefused(registry: URL, realm: URL): AuthError {

@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
-import { RegistryError, UsageError } from '../errors.js';
+import { ConfigFileError, ConnectionError, RegistryError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from './types.js';
 
 export interface ConnectionOptions {
   /** Skip TLS certificate verification (--insecure). */
   insecure?: boolean;
-  /** Extra trusted CA bundle (--ca-file), added to the system and NODE_EXTRA_CA_CERTS roots. */
-  caFile?: string;
+  /** Extra trusted CA certificates (PEM text), added to the system and NODE_EXTRA_CA_CERTS roots. */
+  extraCa?: string;
   /** Sockets per origin; the registry client keeps this many requests in flight. */
   connections?: number;
   /** Milliseconds to wait for response headers, and between body chunks. */
@@ -23,7 +23,7 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
   const env = options.env ?? process.env;
   const tls = {
     rejectUnauthorized: !options.insecure,
-    ...(options.caFile ? { ca: trustedCertificates(options.caFile, env) } : {}),
+    ...(options.extraCa ? { ca: trustedCertificates(options.extraCa, env) } : {}),
   };
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const common = {
@@ -50,20 +50,14 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
 }
 
 // Passing `ca` replaces Node's default roots, so the defaults and NODE_EXTRA_CA_CERTS are added back.
-function trustedCertificates(caFile: string, env: NodeJS.ProcessEnv): string[] {
-  const read = (file: string, flag: string): string => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${flag} '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-  };
-  const extra = env.NODE_EXTRA_CA_CERTS ? [read(env.NODE_EXTRA_CA_CERTS, 'NODE_EXTRA_CA_CERTS')] : [];
-  const given = read(caFile, '--ca-file');
-  if (!given.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new UsageError(`--ca-file '${caFile}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+function trustedCertificates(extraCa: string, env: NodeJS.ProcessEnv): string[] {
+  const file = env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [...rootCertificates, extraCa];
+  try {
+    return [...rootCertificates, readFileSync(file, 'utf8'), extraCa];
+  } catch (error) {
+    throw new ConfigFileError(`cannot read NODE_EXTRA_CA_CERTS '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return [...rootCertificates, ...extra, given];
 }
 
 export function createBaseTransport(dispatcher: Dispatcher): Transport {
@@ -132,21 +126,6 @@ const NETWORK_PHRASES: Record<string, string> = {
   UND_ERR_CLOSED: 'connection closed unexpectedly',
 };
 
-/** Network failures become one line naming the host and what happened; the cause keeps the code for retries. */
-export class ConnectionError extends RegistryError {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-    options?: { cause?: unknown; peerSpeaksPlainHttp?: boolean },
-  ) {
-    super(message, options);
-    this.peerSpeaksPlainHttp = options?.peerSpeaksPlainHttp === true;
-  }
-
-  /** The server answered a TLS handshake with plain HTTP. */
-  readonly peerSpeaksPlainHttp: boolean;
-}
-
 function connectionError(url: URL, error: unknown): Error {
   if (error instanceof RegistryError) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
@@ -154,16 +133,16 @@ function connectionError(url: URL, error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'EPROTO' || /wrong.version.number|packet.length.too.long/i.test(`${code} ${message}`)) {
     return new ConnectionError(
-      `${url.host} did not answer HTTPS (${message}); if it serves plain HTTP, use --plain-http`,
+      `${url.host} did not answer HTTPS (${message})`,
       code,
-      { cause: error, peerSpeaksPlainHttp: true },
+      { cause: error, peerSpeaksPlainHttp: true, remedy: { kind: 'use-plain-http' } },
     );
   }
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/.test(code)) {
     return new ConnectionError(
-      `TLS verification failed for ${url.host}: ${message}. Trust its CA with --ca-file or NODE_EXTRA_CA_CERTS, or use --insecure`,
+      `TLS verification failed for ${url.host}: ${message}`,
       code,
-      { cause: error },
+      { cause: error, remedy: { kind: 'trust-certificate' } },
     );
   }
   const phrase = (code && NETWORK_PHRASES[code]) ?? message;

@@ -1,7 +1,7 @@
 // Loopback registries may serve plain HTTP: like docker, try HTTPS first and fall back only when the
 // server answers the TLS handshake in plain HTTP. Nothing else (refused, bad certificate) falls back.
-import type { RegistryTarget } from '../registry/reference.js';
-import { ConnectionError } from './base.js';
+import { ConnectionError } from '../errors.js';
+import type { RegistryTarget } from '../reference/login-server.js';
 import type { Transport } from './types.js';
 
 export async function negotiateProtocol(base: Transport, target: RegistryTarget, signal?: AbortSignal): Promise<RegistryTarget> {

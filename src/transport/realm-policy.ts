@@ -1,6 +1,6 @@
 // Where a registry's token realm may receive credentials (PRODUCT §5): only over HTTPS, and only on the
 // registry's own host or a parent domain of it, or a documented split host.
-import { isLoopbackHost } from '../registry/reference.js';
+import { isLoopbackHost } from '../reference/login-server.js';
 
 // Registries whose token service lives on a documented other domain.
 const SPLIT_HOSTS: Record<string, string[]> = {

@@ -1,6 +1,6 @@
 // Turns a registry's error answer (OCI `{"errors":[{code,message,detail}]}` or anything else) into a
 // typed acrx error whose class carries the exit code.
-import { AcrxError, AuthError, NotFoundError, RefusedError, RegistryError } from '../errors.js';
+import { AcrApiRequiredError, AuthError, EndpointNotFoundError, NotFoundError, RefusedError, RegistryError, type AcrxError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export interface OciErrorEntry {
@@ -64,22 +64,20 @@ export function errorFromEntries(
   const codes = new Set(entries.map((entry) => entry.code));
   const said = entries.length > 0 ? ` (${describeOciErrors(entries)})` : '';
   if (status === 401) {
-    return new AuthError(
-      `${host} requires authentication for ${subject}${said}. Log in with 'acrx login -n ${host}' or pass -u/-p`,
-    );
+    return new AuthError(`${host} requires authentication for ${subject}${said}`, { remedy: { kind: 'log-in', loginServer: host } });
   }
   if (status === 403 && !codes.has('REGISTRY_DISALLOWED_OPERATION')) {
     return new AuthError(`access to ${subject} on ${host} was denied${said}`);
   }
-  if (status === 404 && request.url.pathname.startsWith('/acr/') && !entries.some((entry) => entry.code !== 'UNKNOWN')) {
+  const coded = entries.some((entry) => entry.code !== 'UNKNOWN');
+  if (status === 404 && request.url.pathname.startsWith('/acr/') && !coded) {
     // A 404 without an OCI error code on /acr/v1 is a missing API, not a missing repository.
-    return new RefusedError(
-      `${host} does not offer the ACR metadata API (${request.url.pathname} answered 404${said}); ` +
-        'unset ACRX_ACR_API to use the OCI API only',
-    );
+    return new AcrApiRequiredError(`${host} does not offer the ACR metadata API (${request.url.pathname} answered 404${said})`, {
+      remedy: { kind: 'stop-declaring-acr-api' },
+    });
   }
   if (status === 404) {
-    return new NotFoundError(`${subject} not found in ${host}${said}`);
+    return new (coded ? NotFoundError : EndpointNotFoundError)(`${subject} not found in ${host}${said}`);
   }
   if (status === 405 || codes.has('UNSUPPORTED') || codes.has('REGISTRY_DISALLOWED_OPERATION')) {
     return new RefusedError(`${host} refused ${request.method} of ${subject}${said || ` (HTTP ${status})`}`);

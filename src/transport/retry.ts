@@ -1,5 +1,5 @@
 // Retries idempotent requests on 408/429/5xx and dropped connections, with backoff and Retry-After.
-import { ConnectionError } from './base.js';
+import { ConnectionError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from './types.js';
 
 export interface RetryPolicy {

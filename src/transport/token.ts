@@ -1,9 +1,9 @@
 // Gets a bearer token from a registry's token service: GET with optional Basic (docker token spec),
 // or the OAuth2 POST with a refresh token (docker oauth spec).
 import { AuthError, RegistryError } from '../errors.js';
-import { basicAuthorization, type Credential } from '../auth/credential.js';
+import { basicAuthorization, type Credential } from './credential.js';
 import { describeOciErrors, readOciErrors } from './registry-errors.js';
-import type { HttpRequest, Transport } from './types.js';
+import { isSuccess, type HttpRequest, type Transport } from './types.js';
 
 export interface TokenRequest {
   realm: URL;
@@ -36,7 +36,7 @@ export async function fetchToken(transport: Transport, tokenRequest: TokenReques
     const grant = { grant_type: 'password', username: credential.username, password: credential.password };
     response = await transport(oauthRequest(realm, service, scopes, grant));
   }
-  if (response.status < 200 || response.status > 299) {
+  if (!isSuccess(response.status)) {
     const said = describeOciErrors(await readOciErrors(response));
     const detail = said ? `: ${said}` : '';
     if (response.status === 401 || response.status === 403) {

@@ -32,6 +32,11 @@ export function header(response: HttpResponse, name: string): string | undefined
   return response.headers[name.toLowerCase()];
 }
 
+/** The one success check: any 2xx. */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status <= 299;
+}
+
 export function sameOrigin(a: URL, b: URL): boolean {
   return a.protocol === b.protocol && a.host === b.host;
 }

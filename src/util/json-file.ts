@@ -1,7 +1,7 @@
 // Small JSON files acrx owns or shares with docker: read as an object, written atomically and private.
 import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { AcrxError } from '../errors.js';
+import { ConfigFileError } from '../errors.js';
 
 /** The file's object; undefined when the file does not exist. Anything but a JSON object is an error. */
 export function readJsonObject<T extends object>(path: string, advice: string): T | undefined {
@@ -11,7 +11,7 @@ export function readJsonObject<T extends object>(path: string, advice: string): 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new AcrxError(`cannot read ${path}: ${code ?? String(error)}`);
+    throw new ConfigFileError(`cannot read ${path}: ${code ?? String(error)}`);
   }
   if (text.trim() === '') return {} as T;
   try {
@@ -19,7 +19,7 @@ export function readJsonObject<T extends object>(path: string, advice: string): 
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as T;
   } catch {
-    throw new AcrxError(`${path} is not valid JSON; ${advice}`);
+    throw new ConfigFileError(`${path} is not valid JSON; ${advice}`);
   }
 }
 

@@ -1,5 +1,5 @@
-// -o table, as knack's format_table/_TableOutput (no table transformer: acr repository/manifest
-// commands have none) feeding python-tabulate's tabulate(rows, headers="keys", tablefmt="simple",
+// -o table, as knack's format_table/_TableOutput (the rows of a command's table transformer, or the
+// result itself for commands without one) feeding python-tabulate's tabulate(rows, headers="keys", tablefmt="simple",
 // disable_numparse=True), with wcwidth installed (az bundles it) so East Asian wide characters count
 // as two columns and combining marks as none. Rules, from knack/output.py and tabulate 0.8.9:
 //
@@ -19,7 +19,7 @@
 // - cells with line breaks make multi-line rows.
 // A table that comes out empty ('\n') is knack's "Table output unavailable" error.
 
-import { AcrxError } from '../../errors.js';
+import { OutputError } from '../../errors.js';
 import {
   isJsonObject,
   presentKeys,
@@ -258,8 +258,8 @@ export function formatTable(result: unknown, options: TableOptions): string {
     const rows = list.map((item) => autoTableItem(item, options.sortKeys));
     table = rows.length > 0 ? tabulateSimple(rows, isOrdered) : '';
   } catch (error) {
-    throw new AcrxError(TABLE_UNAVAILABLE, { cause: error });
+    throw new OutputError(TABLE_UNAVAILABLE, { cause: error });
   }
-  if (table === '\n') throw new AcrxError(TABLE_UNAVAILABLE);
+  if (table === '\n') throw new OutputError(TABLE_UNAVAILABLE);
   return table + '\n';
 }

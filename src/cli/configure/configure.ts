@@ -1,0 +1,52 @@
+// acrx configure --defaults registry=NAME output=FORMAT: with pairs, stores them (an empty value
+// removes the default) and prints nothing; without, shows the defaults.
+import { readConfig, writeConfig, type AcrxConfig } from '../../config.js';
+import { UsageError } from '../../errors.js';
+import { parseOutputFormat } from '../../output/render.js';
+import { resolveRegistry } from '../../reference/login-server.js';
+import { defineCommand } from '../command.js';
+import type { CommandContext } from '../context.js';
+import { addGlobalOptions, listValue } from '../options.js';
+
+const KEYS = ['registry', 'output'] as const;
+type DefaultKey = (typeof KEYS)[number];
+
+export interface ConfigureOptions {
+  /** KEY=VALUE pairs; none shows the current defaults. */
+  defaults: Array<{ key: DefaultKey; value: string }>;
+}
+
+export type Defaults = NonNullable<AcrxConfig['defaults']>;
+
+export async function runConfigure(options: ConfigureOptions, context: CommandContext): Promise<Defaults | undefined> {
+  const env = context.io.env;
+  const config = readConfig(env);
+  if (options.defaults.length === 0) return config.defaults ?? {};
+  const defaults: Defaults = { ...config.defaults };
+  for (const { key, value } of options.defaults) {
+    if (value === '') {
+      delete defaults[key];
+      continue;
+    }
+    if (key === 'registry') resolveRegistry(value, { env });
+    else parseOutputFormat(value);
+    defaults[key] = value;
+  }
+  writeConfig(env, { ...config, defaults });
+  return undefined;
+}
+
+function parsePair(pair: string): { key: DefaultKey; value: string } {
+  const equals = pair.indexOf('=');
+  const key = KEYS.find((known) => known === pair.slice(0, equals));
+  if (equals < 1 || !key) throw new UsageError(`invalid default '${pair}': expected KEY=VALUE with KEY one of ${KEYS.join(', ')}`);
+  return { key, value: pair.slice(equals + 1) };
+}
+
+export const configureCommand = defineCommand<ConfigureOptions, Defaults | undefined>({
+  name: 'configure',
+  summary: 'Set defaults: acrx configure --defaults registry=NAME [output=FORMAT].',
+  flags: (command) => addGlobalOptions(command).option('--defaults <pairs...>', 'space-separated KEY=VALUE pairs; keys: registry, output'),
+  parse: ({ values }) => ({ defaults: (listValue(values, 'defaults') ?? []).map(parsePair) }),
+  run: runConfigure,
+});

@@ -1,0 +1,23 @@
+// Runs one command: global options → context, values → options, run, render, write stdout, close.
+import { renderOutput } from '../output/render.js';
+import type { CommandInput, CommandSpec } from './spec.js';
+import { createContext, type Io } from './context.js';
+import { parseGlobalOptions } from './options.js';
+
+export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options, Result>, input: CommandInput): Promise<void> {
+  const context = await createContext(parseGlobalOptions(input.values), io);
+  try {
+    const options = spec.parse(input);
+    const result = await spec.run(options, context);
+    const table = spec.table;
+    const output = await renderOutput(result, {
+      format: context.format,
+      color: context.color,
+      ...(context.query ? { query: context.query } : {}),
+      ...(table && result !== undefined ? { table: () => table(result) } : {}),
+    });
+    if (output.length > 0) io.stdout.write(output);
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,30 @@
+// acrx logout: remove the stored credentials of a registry, wherever docker would have put them.
+import { defineCommand } from '../command.js';
+import { resolveTarget, type CommandContext } from '../context.js';
+import { addGlobalOptions, addSuffixOption, textValue } from '../options.js';
+
+export interface LogoutOptions {
+  name?: string;
+  suffix?: string;
+}
+
+export async function runLogout(options: LogoutOptions, context: CommandContext): Promise<undefined> {
+  const { loginServer } = resolveTarget(context, options);
+  const { dockerConfigPath, eraseCredential } = await import('../../auth/docker-config.js');
+  const erased = await eraseCredential(dockerConfigPath(context.io.env), loginServer, context.io.env);
+  if (erased) context.status.note(`Removing login credentials for ${loginServer}`);
+  else context.status.warn(`Not logged in to ${loginServer}`);
+  return undefined;
+}
+
+export const logoutCommand = defineCommand<LogoutOptions, undefined>({
+  name: 'logout',
+  summary: 'Remove the stored credentials of a registry.',
+  flags: (command) => addGlobalOptions(addSuffixOption(command.option('-n, --name <registry>', 'registry name or login server'))),
+  parse: ({ values }) => {
+    const name = textValue(values, 'name');
+    const suffix = textValue(values, 'suffix');
+    return { ...(name !== undefined ? { name } : {}), ...(suffix !== undefined ? { suffix } : {}) };
+  },
+  run: runLogout,
+});

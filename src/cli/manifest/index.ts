@@ -1,0 +1,23 @@
+// acrx manifest: manifests and their metadata, as `az acr manifest` (the group az recommends over
+// `repository show-manifests`), with az's own flags: -r/--registry for the registry, -n/--name for the
+// repository or image, or az's positional fully qualified form.
+import type { Command } from 'commander';
+import { addGroup } from '../command.js';
+import type { Io } from '../context.js';
+import { deleteCommand } from './delete.js';
+import { listMetadataCommand } from './list-metadata.js';
+import { listReferrersCommand } from './list-referrers.js';
+import { listCommand } from './list.js';
+import { showMetadataCommand } from './show-metadata.js';
+import { showCommand } from './show.js';
+import { updateMetadataCommand } from './update-metadata.js';
+
+export function addManifestGroup(program: Command, io: Io): Command {
+  return addGroup(
+    program,
+    'manifest',
+    'Manage manifests and their metadata (az acr manifest).',
+    [listMetadataCommand, listCommand, showCommand, showMetadataCommand, updateMetadataCommand, deleteCommand, listReferrersCommand],
+    io,
+  );
+}

@@ -1,0 +1,60 @@
+// What the manifest commands act on, given as az takes it: `-r REGISTRY -n NAME`, or az's positional
+// fully qualified form (`LOGIN_SERVER/REPO:TAG`, `LOGIN_SERVER/REPO@DIGEST`, `LOGIN_SERVER/REPO`).
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { parseImage, validateRepositoryName, type ImageReference } from '../../reference/image.js';
+import { splitQualifiedName } from '../../reference/login-server.js';
+import type { CommandInput } from '../spec.js';
+import { addRegistryOptions, parseRegistryOptions, textValue, type RegistryOptions } from '../options.js';
+
+const BAD_MANIFEST_ARGS =
+  "You must provide either a fully qualified manifest specifier such as 'myregistry.azurecr.io/hello-world:latest' as a positional parameter or provide '-r MyRegistry -n hello-world:latest' argument values.";
+const BAD_REPOSITORY_ARGS =
+  "You must provide either a fully qualified repository specifier such as 'myregistry.azurecr.io/hello-world' as a positional parameter or provide '-r MyRegistry -n hello-world' argument values.";
+
+/** A command on one manifest: MANIFEST_ID, or -r and -n NAME:TAG / NAME@DIGEST. */
+export function addManifestTarget(command: Command): Command {
+  command.argument('[MANIFEST_ID...]', "the manifest, fully qualified: 'myregistry.azurecr.io/hello-world:latest' or '...@sha256:...'");
+  return addRegistryOptions(command, 'registry').option('-n, --name <name>', "the artifact: 'name:tag' or 'name@digest' ('name' means 'name:latest')");
+}
+
+/** A command on one repository: REPO_ID, or -r and -n NAME. */
+export function addRepositoryTarget(command: Command): Command {
+  command.argument('[REPO_ID...]', "the repository, fully qualified: 'myregistry.azurecr.io/hello-world'");
+  return addRegistryOptions(command, 'registry').option('-n, --name <name>', 'the name of the repository');
+}
+
+export interface ManifestTarget {
+  registry: RegistryOptions;
+  image: ImageReference;
+}
+
+export function parseManifestTarget(input: CommandInput): ManifestTarget {
+  const { registry, spec } = qualified(input, BAD_MANIFEST_ARGS);
+  return { registry, image: parseImage(spec) };
+}
+
+export interface RepositoryTarget {
+  registry: RegistryOptions;
+  repository: string;
+}
+
+export function parseRepositoryTarget(input: CommandInput): RepositoryTarget {
+  const positional = input.args[0] !== undefined;
+  const { registry, spec } = qualified(input, BAD_REPOSITORY_ARGS);
+  // The repository form carries no tag: a ':' after the login server is a tag or a digest.
+  if (positional && spec.includes(':')) throw new UsageError("The positional parameter 'repo_id' should not include a tag or digest.");
+  return { registry, repository: validateRepositoryName(spec) };
+}
+
+/** Exactly one of the positional form and -n; a login server in front of the positional form wins over -r. */
+function qualified(input: CommandInput, badArgs: string): { registry: RegistryOptions; spec: string } {
+  const registry = parseRegistryOptions(input.values, 'registry');
+  const name = textValue(input.values, 'name');
+  const positional = input.args[0];
+  if ((positional === undefined) === (name === undefined)) throw new UsageError(badArgs);
+  if (name !== undefined) return { registry, spec: name };
+  const split = positional === undefined ? undefined : splitQualifiedName(positional);
+  if (!split) throw new UsageError(badArgs);
+  return { registry: { ...registry, name: split.loginServer }, spec: split.remainder };
+}

@@ -1,0 +1,65 @@
+// acrx repository delete: a repository, or one image — the manifest and every tag on it. The plan is
+// shown (every tag that goes, every multi-platform image it breaks) and confirmed before anything goes.
+import type { DeletedRepository } from '../../registry/attributes.js';
+import type { AttributeTarget } from '../../registry/service/types.js';
+import type { RegistryService } from '../../registry/service/types.js';
+import type { ImageReference } from '../../reference/image.js';
+import { defineCommand } from '../command.js';
+import { confirm, ensureCanConfirm } from '../confirm.js';
+import type { CommandContext } from '../context.js';
+import { addRegistryOptions, flagValue, parseRegistryOptions, type RegistryOptions } from '../options.js';
+import { addTargetOptions, exactlyOneTarget } from '../targets.js';
+
+export interface DeleteOptions {
+  registry: RegistryOptions;
+  target: AttributeTarget;
+  yes: boolean;
+}
+
+/** ACR answers a repository delete with what it deleted; an image delete prints nothing. */
+export type DeleteResult = DeletedRepository | undefined;
+
+export async function runDelete(options: DeleteOptions, context: CommandContext): Promise<DeleteResult> {
+  ensureCanConfirm(context, options.yes);
+  const { service } = await context.openRegistry(options.registry);
+  const { target } = options;
+  if (target.image) {
+    await deleteImage(context, service, target.image, options.yes);
+    return undefined;
+  }
+  return deleteRepository(context, service, target.repository, options.yes);
+}
+
+async function deleteImage(context: CommandContext, service: RegistryService, image: ImageReference, yes: boolean): Promise<void> {
+  const { digest, tags, parents } = await service.planImageDeletion(image);
+  const named = (list: string[]) => list.map((tag) => `'${image.repository}:${tag}'`).join(', ');
+  let statement = `This operation will delete the manifest '${digest}'${tags.length > 0 ? ` and all the following images: ${named(tags)}` : ''}`;
+  // Deleting a platform manifest breaks every multi-platform image that lists it: say which.
+  if (parents.length > 0) statement += `. It is also a platform manifest of ${named(parents)}, which will then fail to pull for that platform`;
+  await confirm(context, statement, 'Are you sure you want to continue?', yes);
+  await service.deleteManifest(image.repository, digest);
+}
+
+async function deleteRepository(context: CommandContext, service: RegistryService, repository: string, yes: boolean): Promise<DeleteResult> {
+  const question = `Are you sure you want to delete the repository '${repository}' and all images under it?`;
+  const plan = await service.planRepositoryDeletion(repository);
+  if (plan.manifests === undefined) {
+    await confirm(context, '', question, yes);
+    return plan.execute();
+  }
+  if (plan.manifests.length === 0) return plan.execute();
+  const lines = plan.manifests.map(({ digest, tags }) => `  ${digest}: ${tags.map((tag) => `'${repository}:${tag}'`).join(', ')}`);
+  await confirm(context, `This operation will delete ${plan.manifests.length} manifest(s) and all their tags:\n${lines.join('\n')}`, question, yes);
+  return plan.execute();
+}
+
+export const deleteCommand = defineCommand<DeleteOptions, DeleteResult>({
+  name: 'delete',
+  summary: 'Delete a repository or an image (the manifest and every tag on it).',
+  flags: (command) => {
+    addTargetOptions(addRegistryOptions(command), "the image: 'name:tag' or 'name@digest'; deleting by tag deletes the manifest and all its tags");
+    command.option('-y, --yes', 'do not prompt for confirmation');
+  },
+  parse: ({ values }) => ({ registry: parseRegistryOptions(values), target: exactlyOneTarget(values), yes: flagValue(values, 'yes') }),
+  run: runDelete,
+});

@@ -1,0 +1,21 @@
+// acrx repository: the repositories (image names) of a registry, as `az acr repository`.
+import type { Command } from 'commander';
+import { addGroup } from '../command.js';
+import type { Io } from '../context.js';
+import { deleteCommand } from './delete.js';
+import { listCommand } from './list.js';
+import { showManifestsCommand } from './show-manifests.js';
+import { showTagsCommand } from './show-tags.js';
+import { showCommand } from './show.js';
+import { untagCommand } from './untag.js';
+import { updateCommand } from './update.js';
+
+export function addRepositoryGroup(program: Command, io: Io): Command {
+  return addGroup(
+    program,
+    'repository',
+    'Manage repositories (image names) of a registry.',
+    [listCommand, showTagsCommand, showManifestsCommand, showCommand, deleteCommand, untagCommand, updateCommand],
+    io,
+  );
+}

@@ -1,0 +1,52 @@
+// acrx repository show-manifests: the manifests of a repository with their tags and timestamps (az's
+// reshaped summary), or with --detail their attributes. az now points to `manifest list-metadata`.
+import type { ManifestAttributes } from '../../registry/attributes.js';
+import type { Listing } from '../../registry/service/types.js';
+import { defineCommand } from '../command.js';
+import type { CommandContext } from '../context.js';
+import { addOrderOption, addRegistryOptions, addTopOption, flagValue, parseListing, parseRegistryOptions, type RegistryOptions } from '../options.js';
+import { requiredRepository } from '../targets.js';
+
+export interface ShowManifestsOptions {
+  registry: RegistryOptions;
+  repository: string;
+  listing: Listing;
+  detail: boolean;
+}
+
+/** az's show-manifests line: an untagged manifest has `tags: []`. */
+export interface ManifestSummary {
+  digest: string;
+  tags: string[];
+  /** ACR's lastUpdateTime; elsewhere the image's created time, left out when there is none. */
+  timestamp?: string;
+}
+
+export type ManifestListing = ManifestSummary[] | ManifestAttributes[];
+
+export async function runShowManifests(options: ShowManifestsOptions, context: CommandContext): Promise<ManifestListing> {
+  const { service } = await context.openRegistry(options.registry);
+  const manifests = await service.listManifests(options.repository, options.listing);
+  return options.detail ? manifests : manifests.map(summarize);
+}
+
+function summarize(manifest: ManifestAttributes): ManifestSummary {
+  const timestamp = manifest.lastUpdateTime ?? manifest.createdTime;
+  return { digest: manifest.digest, tags: manifest.tags ?? [], ...(timestamp !== undefined ? { timestamp } : {}) };
+}
+
+export const showManifestsCommand = defineCommand<ShowManifestsOptions, ManifestListing>({
+  name: 'show-manifests',
+  summary: "Show manifests of a repository with their tags and timestamps (az now recommends 'manifest list-metadata').",
+  flags: (command) => {
+    addRegistryOptions(command).requiredOption('--repository <repository>', 'the name of the repository');
+    addOrderOption(addTopOption(command)).option('--detail', 'show detailed information');
+  },
+  parse: ({ values }) => ({
+    registry: parseRegistryOptions(values),
+    repository: requiredRepository(values),
+    listing: parseListing(values),
+    detail: flagValue(values, 'detail'),
+  }),
+  run: runShowManifests,
+});

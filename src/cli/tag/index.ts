@@ -1,0 +1,9 @@
+// acrx tag: lock and unlock tags (ACR).
+import type { Command } from 'commander';
+import { addGroup } from '../command.js';
+import type { Io } from '../context.js';
+import { lockCommand, unlockCommand } from './lock.js';
+
+export function addTagGroup(program: Command, io: Io): Command {
+  return addGroup(program, 'tag', 'Lock and unlock tags (ACR).', [lockCommand, unlockCommand], io);
+}

@@ -1,0 +1,135 @@
+// The ACR side of the registry service: the metadata API (/acr/v1) answers listings, times and locks in
+// one paged stream, passed through as the service sends them so acrx prints what az prints. What is
+// plain OCI (catalog, manifests, referrers, deletes by digest) is the OCI side's work.
+import { RegistryError } from '../../errors.js';
+import type { ImageReference, TaggedImage } from '../../reference/image.js';
+import type { AcrClient, AcrListOptions } from '../acr.js';
+import type {
+  ChangeableAttributes,
+  ImageAttributes,
+  JsonObject,
+  ManifestAttributes,
+  ReferrerDescriptor,
+  RepositoryAttributes,
+  TagAttributes,
+} from '../attributes.js';
+import type { ManifestDocument, RegistryClient } from '../client.js';
+import { compareNames } from '../ordering.js';
+import type { ReferrerQuery } from '../referrers.js';
+import type { OciRegistryService } from './oci.js';
+import type { AttributeTarget, ImageDeletionPlan, Listing, RegistryService, RepositoryDeletionPlan, Reporter } from './types.js';
+
+export interface AcrClients {
+  acr: AcrClient;
+  oci: RegistryClient;
+}
+
+export class AcrRegistryService implements RegistryService {
+  constructor(
+    readonly loginServer: string,
+    private readonly clients: () => Promise<AcrClients>,
+    private readonly oci: OciRegistryService,
+    private readonly reporter: Reporter,
+  ) {}
+
+  listRepositories(top?: number): Promise<string[]> {
+    return this.oci.listRepositories(top);
+  }
+
+  async listTagNames(repository: string, listing: Listing): Promise<string[]> {
+    return (await this.listTags(repository, listing)).map((tag) => tag.name);
+  }
+
+  async listTags(repository: string, listing: Listing): Promise<TagAttributes[]> {
+    const { acr } = await this.clients();
+    return this.reporter.progress(`listing tags of ${repository}`, (update) =>
+      acr.listTags(repository, listOptions(listing, (count) => update(`listing tags of ${repository}: ${count}`))),
+    );
+  }
+
+  async listManifests(repository: string, listing: Listing): Promise<ManifestAttributes[]> {
+    const { acr } = await this.clients();
+    return this.reporter.progress(`listing manifests of ${repository}`, (update) =>
+      acr.listManifests(repository, listOptions(listing, (count) => update(`listing manifests of ${repository}: ${count}`))),
+    );
+  }
+
+  async readManifests(repository: string, listing: Listing): Promise<JsonObject[]> {
+    const { oci } = await this.clients();
+    const digests = (await this.listManifests(repository, listing)).map((manifest) => manifest.digest);
+    return this.reporter.progress(`reading manifests of ${repository}`, async (update) => {
+      let done = 0;
+      return oci.mapConcurrent(digests, async (digest) => {
+        const document = await oci.fetchManifest({ repository, digest });
+        update(`reading manifests of ${repository}: ${++done}/${digests.length}`);
+        return document.json;
+      });
+    });
+  }
+
+  async getRepository(repository: string): Promise<RepositoryAttributes> {
+    return (await this.clients()).acr.getRepository(repository);
+  }
+
+  async getImage(image: ImageReference): Promise<ImageAttributes> {
+    const { acr } = await this.clients();
+    return image.digest !== undefined ? acr.getManifest(image.repository, image.digest) : acr.getTag(image.repository, image.tag);
+  }
+
+  fetchManifest(image: ImageReference): Promise<ManifestDocument> {
+    return this.oci.fetchManifest(image);
+  }
+
+  resolveDigest(image: ImageReference): Promise<string> {
+    return this.oci.resolveDigest(image);
+  }
+
+  listReferrers(repository: string, digest: string, query: ReferrerQuery): Promise<ReferrerDescriptor[]> {
+    return this.oci.listReferrers(repository, digest, query);
+  }
+
+  async planImageDeletion(image: ImageReference): Promise<ImageDeletionPlan> {
+    const { acr } = await this.clients();
+    const digest = image.tag === undefined ? image.digest : (await acr.getTag(image.repository, image.tag)).digest;
+    if (!digest) throw new RegistryError(`${this.loginServer} described the tag '${image.repository}:${image.tag}' without its digest`);
+    const manifest = await acr.getManifest(image.repository, digest);
+    const parents = (await acr.listManifests(image.repository))
+      .filter((entry) => entry.references?.some((reference) => reference.digest === digest))
+      .flatMap((entry) => entry.tags ?? []);
+    return { digest, tags: [...(manifest.tags ?? [])].sort(compareNames), parents: parents.sort(compareNames) };
+  }
+
+  async planRepositoryDeletion(repository: string): Promise<RepositoryDeletionPlan> {
+    const { acr } = await this.clients();
+    // Asked first, so a missing repository is 'not found' before the confirmation.
+    await acr.getRepository(repository);
+    return { execute: () => acr.deleteRepository(repository) };
+  }
+
+  deleteManifest(repository: string, digest: string): Promise<void> {
+    return this.oci.deleteManifest(repository, digest);
+  }
+
+  async untag(image: TaggedImage): Promise<void> {
+    await (await this.clients()).acr.deleteTag(image.repository, image.tag);
+  }
+
+  async updateAttributes(target: AttributeTarget, attributes: ChangeableAttributes): Promise<RepositoryAttributes | ImageAttributes> {
+    const { acr } = await this.clients();
+    const changing = Object.keys(attributes).length > 0;
+    if (target.repository !== undefined) {
+      return changing ? acr.updateRepository(target.repository, attributes) : acr.getRepository(target.repository);
+    }
+    const { repository, tag, digest } = target.image;
+    if (digest !== undefined) return changing ? acr.updateManifest(repository, digest, attributes) : acr.getManifest(repository, digest);
+    return changing ? acr.updateTag(repository, tag, attributes) : acr.getTag(repository, tag);
+  }
+}
+
+function listOptions(listing: Listing, onPage: (count: number) => void): AcrListOptions {
+  return {
+    ...(listing.top !== undefined ? { limit: listing.top } : {}),
+    ...(listing.orderby ? { orderby: listing.orderby } : {}),
+    onPage,
+  };
+}

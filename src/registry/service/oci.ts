@@ -1,0 +1,187 @@
+// The OCI side of the registry service: any distribution-spec registry. What ACR's metadata API keeps
+// in one listing is built here from the tag list, one manifest request per tag and the image configs;
+// fields the OCI API cannot tell are left out, never invented.
+import { AcrApiRequiredError, AcrxError, PartialFailureError } from '../../errors.js';
+import type { ImageReference, TaggedImage } from '../../reference/image.js';
+import type { ImageAttributes, JsonObject, ManifestAttributes, ReferrerDescriptor, RepositoryAttributes, TagAttributes } from '../attributes.js';
+import type { ManifestDocument, RegistryClient } from '../client.js';
+import { describeManifest } from '../describe.js';
+import { describeDigests, mapTags, type TagMap } from '../inventory.js';
+import { INDEX_TYPES } from '../media-types.js';
+import { compareNames, firstItems, orderByTime, sortNames } from '../ordering.js';
+import { collectReferrers, type ReferrerQuery } from '../referrers.js';
+import type { AttributeTarget, ImageDeletionPlan, Listing, RegistryService, RepositoryDeletionPlan, Reporter } from './types.js';
+
+const UNTAGGED_UNSEEN = 'untagged manifests cannot be found through the OCI distribution API; only tagged ones are listed';
+
+export class OciRegistryService implements RegistryService {
+  constructor(
+    readonly loginServer: string,
+    private readonly client: () => Promise<RegistryClient>,
+    private readonly reporter: Reporter,
+  ) {}
+
+  async listRepositories(top?: number): Promise<string[]> {
+    const client = await this.client();
+    return this.reporter.progress('listing repositories', async (update) =>
+      sortNames(await client.listRepositories(top, (count) => update(`listing repositories: ${count}`))),
+    );
+  }
+
+  async listTagNames(repository: string, listing: Listing): Promise<string[]> {
+    if (listing.orderby) return (await this.listTags(repository, listing)).map((tag) => tag.name);
+    const client = await this.client();
+    const names = await this.reporter.progress(`listing tags of ${repository}`, (update) =>
+      client.listTags(repository, (count) => update(`listing tags of ${repository}: ${count}`)),
+    );
+    return firstItems(sortNames(names), listing.top);
+  }
+
+  async listTags(repository: string, listing: Listing): Promise<TagAttributes[]> {
+    const { tags, byTag, details } = await this.inventory(repository, `listing tags of ${repository}`);
+    let entries: TagAttributes[] = tags.map((name) => {
+      const digest = byTag.get(name)?.digest ?? '';
+      const createdTime = details.get(digest)?.createdTime;
+      return { name, digest, ...(createdTime ? { createdTime } : {}) };
+    });
+    if (listing.orderby) entries = orderByTime(entries, listing.orderby, (entry) => entry.createdTime, (entry) => entry.name);
+    return firstItems(entries, listing.top);
+  }
+
+  async listManifests(repository: string, listing: Listing): Promise<ManifestAttributes[]> {
+    const { byDigest, details } = await this.inventory(repository, `listing manifests of ${repository}`);
+    if (listing.everyManifest) this.reporter.warn(UNTAGGED_UNSEEN);
+    const manifests: ManifestAttributes[] = [...byDigest.entries()].map(([digest, tags]) => ({ ...(details.get(digest) ?? { digest }), tags }));
+    const ordered = listing.orderby
+      ? orderByTime(manifests, listing.orderby, (manifest) => manifest.createdTime, (manifest) => manifest.digest)
+      : manifests.sort((a, b) => compareNames(a.digest, b.digest));
+    return firstItems(ordered, listing.top);
+  }
+
+  async readManifests(repository: string, listing: Listing): Promise<JsonObject[]> {
+    const client = await this.client();
+    const digests = listing.orderby
+      ? (await this.listManifests(repository, listing)).map((manifest) => manifest.digest)
+      : await this.taggedDigests(client, repository, listing);
+    return this.reporter.progress(`reading manifests of ${repository}`, async (update) => {
+      let done = 0;
+      return client.mapConcurrent(digests, async (digest) => {
+        const document = await client.fetchManifest({ repository, digest });
+        update(`reading manifests of ${repository}: ${++done}/${digests.length}`);
+        return document.json;
+      });
+    });
+  }
+
+  async getRepository(repository: string): Promise<RepositoryAttributes> {
+    const client = await this.client();
+    const tags = await this.reporter.progress(`reading ${repository}`, (update) =>
+      client.listTags(repository, (count) => update(`listing tags of ${repository}: ${count}`)),
+    );
+    return { registry: this.loginServer, imageName: repository, tagCount: tags.length };
+  }
+
+  async getImage(image: ImageReference): Promise<ImageAttributes> {
+    const client = await this.client();
+    return this.reporter.progress(`reading ${image.repository}`, async (update) => {
+      const document = await client.fetchManifest(image);
+      const detail = await describeManifest(client, image.repository, document);
+      const { byDigest } = await this.tagMap(client, image.repository, update);
+      return { ...(image.tag ? { name: image.tag } : {}), ...detail, tags: byDigest.get(detail.digest) ?? [] };
+    });
+  }
+
+  async fetchManifest(image: ImageReference): Promise<ManifestDocument> {
+    return (await this.client()).fetchManifest(image);
+  }
+
+  async resolveDigest(image: ImageReference): Promise<string> {
+    if (image.digest) return image.digest;
+    return (await (await this.client()).resolveManifest(image)).digest;
+  }
+
+  async listReferrers(repository: string, digest: string, query: ReferrerQuery): Promise<ReferrerDescriptor[]> {
+    const client = await this.client();
+    return this.reporter.progress(`listing referrers of ${repository}@${digest}`, () =>
+      collectReferrers((subject, artifactType) => client.listReferrers(repository, subject, artifactType), digest, query),
+    );
+  }
+
+  async planImageDeletion(image: ImageReference): Promise<ImageDeletionPlan> {
+    const client = await this.client();
+    const { digest } = await client.resolveManifest(image);
+    const { byTag, byDigest } = await this.reporter.progress(`finding every tag on ${digest}`, (update) => this.tagMap(client, image.repository, update));
+    const indexes = [...new Set([...byTag.values()].filter((d) => INDEX_TYPES.has(d.mediaType) && d.digest !== digest).map((d) => d.digest))];
+    const documents = await client.mapConcurrent(indexes, (index) => client.fetchManifest({ repository: image.repository, digest: index }));
+    const parents = documents
+      .filter((document) => document.body.manifests?.some((child) => child.digest === digest))
+      .flatMap((document) => byDigest.get(document.descriptor.digest) ?? []);
+    return { digest, tags: byDigest.get(digest) ?? [], parents: parents.sort(compareNames) };
+  }
+
+  async planRepositoryDeletion(repository: string): Promise<RepositoryDeletionPlan> {
+    // No repository delete in the OCI API: every tagged manifest goes, one by one, after the plan is shown.
+    const client = await this.client();
+    const { byDigest } = await this.reporter.progress(`reading ${repository}`, (update) => this.tagMap(client, repository, update));
+    const manifests = [...byDigest.entries()].map(([digest, tags]) => ({ digest, tags }));
+    if (manifests.length === 0) {
+      this.reporter.warn(`repository '${repository}' has no tagged manifests: nothing to delete (${UNTAGGED_UNSEEN})`);
+    }
+    return {
+      manifests,
+      execute: async () => {
+        const deleted: string[] = [];
+        for (const { digest } of manifests) {
+          try {
+            await client.deleteManifest(repository, digest);
+          } catch (error) {
+            if (deleted.length === 0 || !(error instanceof AcrxError)) throw error;
+            throw new PartialFailureError(`${error.message} (after deleting ${deleted.length} of ${manifests.length} manifests)`, error);
+          }
+          deleted.push(digest);
+        }
+        return { manifestsDeleted: deleted.sort(compareNames), tagsDeleted: manifests.flatMap(({ tags }) => tags).sort(compareNames) };
+      },
+    };
+  }
+
+  async deleteManifest(repository: string, digest: string): Promise<void> {
+    await (await this.client()).deleteManifest(repository, digest);
+  }
+
+  async untag(image: TaggedImage): Promise<void> {
+    const client = await this.client();
+    // A missing tag is 'not found' (exit 3), before the registry is asked to delete anything.
+    await client.resolveManifest(image);
+    await client.deleteTag(image.repository, image.tag);
+  }
+
+  updateAttributes(target: AttributeTarget): Promise<never> {
+    const what = target.repository !== undefined ? `repository '${target.repository}'` : `image '${target.image.repository}'`;
+    // Known before any request: locks and changeable attributes exist only in ACR's metadata API.
+    return Promise.reject(
+      new AcrApiRequiredError(`changing or showing the locks of ${what} needs the ACR metadata API (/acr/v1), which ${this.loginServer} does not offer`, {
+        remedy: { kind: 'declare-acr-api' },
+      }),
+    );
+  }
+
+  private async inventory(repository: string, label: string) {
+    const client = await this.client();
+    return this.reporter.progress(label, async (update) => {
+      const map = await this.tagMap(client, repository, update);
+      const details = await describeDigests(client, repository, [...map.byDigest.keys()], update);
+      return { ...map, details };
+    });
+  }
+
+  private tagMap(client: RegistryClient, repository: string, update: (text: string) => void): Promise<TagMap> {
+    return mapTags(client, repository, { progress: update, warn: (message) => this.reporter.warn(message) });
+  }
+
+  private async taggedDigests(client: RegistryClient, repository: string, listing: Listing): Promise<string[]> {
+    const { byDigest } = await this.reporter.progress(`listing manifests of ${repository}`, (update) => this.tagMap(client, repository, update));
+    if (listing.everyManifest) this.reporter.warn(UNTAGGED_UNSEEN);
+    return firstItems([...byDigest.keys()].sort(compareNames), listing.top);
+  }
+}

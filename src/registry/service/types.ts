@@ -1,0 +1,82 @@
+// The registry service: what every command asks of a registry, one interface with two sides — ACR's
+// metadata API (acr.ts) and the OCI distribution API of any registry (oci.ts). The side is chosen once,
+// when the session opens (open.ts); commands never ask which side they talk to.
+import type { TaggedImage, ImageReference } from '../../reference/image.js';
+import type {
+  ChangeableAttributes,
+  DeletedRepository,
+  ImageAttributes,
+  JsonObject,
+  ManifestAttributes,
+  ReferrerDescriptor,
+  RepositoryAttributes,
+  TagAttributes,
+} from '../attributes.js';
+import type { ManifestDocument } from '../client.js';
+import type { TimeOrder } from '../ordering.js';
+import type { ReferrerQuery } from '../referrers.js';
+
+/** Where a long task shows progress and where warnings and details go (stderr, decided above). */
+export interface Reporter {
+  progress<T>(label: string, task: (update: (text: string) => void) => Promise<T>): Promise<T>;
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+/** --top and --orderby of a listing; without orderby, names (or digests) in alphabetical order. */
+export interface Listing {
+  top?: number;
+  orderby?: TimeOrder;
+  /**
+   * The caller promises the user every manifest (`manifest list-metadata`, `manifest list`): a side
+   * that can see tagged manifests only says so on stderr.
+   */
+  everyManifest?: boolean;
+}
+
+/** What deleting one manifest takes with it, shown before anything is deleted. */
+export interface ImageDeletionPlan {
+  digest: string;
+  /** Every tag on the manifest, sorted. */
+  tags: string[];
+  /** Tags of the multi-platform images (indexes) that list this manifest and will break. */
+  parents: string[];
+}
+
+export interface RepositoryDeletionPlan {
+  /**
+   * Each manifest that goes with its tags, when the registry deletes manifest by manifest; undefined
+   * when it deletes the repository as a whole (ACR).
+   */
+  manifests?: Array<{ digest: string; tags: string[] }>;
+  /** Deletes exactly what the plan shows; what the registry answered, if anything. */
+  execute(): Promise<DeletedRepository | undefined>;
+}
+
+/** The item a lock or changeable attribute belongs to: a repository, or an image by tag or digest. */
+export type AttributeTarget = { repository: string; image?: undefined } | { image: ImageReference; repository?: undefined };
+
+export interface RegistryService {
+  readonly loginServer: string;
+
+  listRepositories(top?: number): Promise<string[]>;
+  listTagNames(repository: string, listing: Listing): Promise<string[]>;
+  listTags(repository: string, listing: Listing): Promise<TagAttributes[]>;
+  /** Every manifest the registry can list: on ACR untagged ones too (without a `tags` key). */
+  listManifests(repository: string, listing: Listing): Promise<ManifestAttributes[]>;
+  /** The manifests themselves, as JSON, in the order of listManifests. */
+  readManifests(repository: string, listing: Listing): Promise<JsonObject[]>;
+  getRepository(repository: string): Promise<RepositoryAttributes>;
+  getImage(image: ImageReference): Promise<ImageAttributes>;
+  fetchManifest(image: ImageReference): Promise<ManifestDocument>;
+  resolveDigest(image: ImageReference): Promise<string>;
+  listReferrers(repository: string, digest: string, query: ReferrerQuery): Promise<ReferrerDescriptor[]>;
+
+  planImageDeletion(image: ImageReference): Promise<ImageDeletionPlan>;
+  planRepositoryDeletion(repository: string): Promise<RepositoryDeletionPlan>;
+  deleteManifest(repository: string, digest: string): Promise<void>;
+  /** Removes one tag; the manifest and its other tags stay. */
+  untag(image: TaggedImage): Promise<void>;
+  /** ACR's changeable attributes: with none given, the item's current attributes (as az shows them). */
+  updateAttributes(target: AttributeTarget, attributes: ChangeableAttributes): Promise<RepositoryAttributes | ImageAttributes>;
+}

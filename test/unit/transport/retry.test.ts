@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBaseTransport, createDispatcher } from '../../../src/transport/base.js';
+import { redirectTransport } from '../../../src/transport/redirect.js';
+import { parseRetryAfter, retryTransport } from '../../../src/transport/retry.js';
+import { redactUrl, traceTransport } from '../../../src/transport/trace.js';
+import type { Transport } from '../../../src/transport/types.js';
+import { sendJson, startServer, type TestServer } from '../../support/http-server.js';
+
+const servers: TestServer[] = [];
+const dispatcher = createDispatcher({ timeoutMs: 5_000 });
+const base = createBaseTransport(dispatcher);
+const noSleep = { retries: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 60_000 };
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
+  const server = await startServer(...args);
+  servers.push(server);
+  return server;
+}
+
+describe('retry', () => {
+  it('retries 503 and 429 on GET, waiting as long as Retry-After says', async () => {
+    let calls = 0;
+    const server = await serve((_req, res) => {
+      calls++;
+      if (calls === 1) return sendJson(res, 503, { errors: [] });
+      if (calls === 2) return sendJson(res, 429, { errors: [] }, { 'retry-after': '1' });
+      sendJson(res, 200, { ok: true });
+    });
+    const waits: number[] = [];
+    const transport = retryTransport(base, { ...noSleep, sleep: async (ms) => void waits.push(ms) });
+    const response = await transport({ method: 'GET', url: new URL('/v2/', server.url), headers: {} });
+    expect(response.status).toBe(200);
+    expect(calls).toBe(3);
+    expect(waits[1]).toBe(1000);
+  });
+
+  it('does not retry a POST, and gives up after the last attempt with the last answer', async () => {
+    const server = await serve((_req, res) => sendJson(res, 502, { errors: [] }));
+    const transport = retryTransport(base, noSleep);
+    expect((await transport({ method: 'POST', url: new URL('/x', server.url), headers: {} })).status).toBe(502);
+    expect(server.requests).toHaveLength(1);
+    expect((await transport({ method: 'GET', url: new URL('/x', server.url), headers: {} })).status).toBe(502);
+    expect(server.requests).toHaveLength(1 + 4);
+  });
+
+  it('returns at once when Retry-After is longer than it is willing to wait', async () => {
+    const server = await serve((_req, res) => sendJson(res, 429, {}, { 'retry-after': '3600' }));
+    const transport = retryTransport(base, noSleep);
+    expect((await transport({ method: 'GET', url: new URL('/x', server.url), headers: {} })).status).toBe(429);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(parseRetryAfter('7')).toBe(7000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+
+  it('retries a connection the server drops', async () => {
+    let calls = 0;
+    const server = await serve((_req, res) => {
+      calls++;
+      if (calls === 1) return res.socket?.destroy();
+      sendJson(res, 200, {});
+    });
+    const transport = retryTransport(base, noSleep);
+    expect((await transport({ method: 'GET', url: new URL('/x', server.url), headers: {} })).status).toBe(200);
+  });
+});

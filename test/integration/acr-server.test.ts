@@ -17,7 +17,19 @@ import {
 import { issueServerCertificate } from '../fixtures/acr-tls.js';
 import { startEntraServer, type EntraServer } from '../fixtures/entra-server.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
-import { MediaType, pushImage, pushIndex, sha256Digest, type PushedManifest } from '../support/seed.js';
+import {
+  EMPTY_DESCRIPTOR,
+  MediaType,
+  pushArtifact,
+  pushImage,
+  pushIndex,
+  pushManifestBytes,
+  pushReferrer,
+  sha256Digest,
+  withAuth,
+  type Descriptor,
+  type PushedManifest,
+} from '../support/seed.js';
 import { createTestCa, type TestCa } from '../support/tls.js';
 import { missingToolMessage, requireBinary } from '../support/tools.js';
 
@@ -810,6 +822,192 @@ describe.skipIf(skipAll)(`ACR test server over a real distribution registry${ski
       }
       expect(json<{ repositories: string[] }>(await call('GET', '/acr/v1/_catalog', { token })).repositories).not.toContain('doomed');
       expect(json<{ repositories: string[] }>(await call('GET', '/v2/_catalog', { token })).repositories).not.toContain('doomed');
+    });
+  });
+
+  describe('referrers API', () => {
+    const REPO = 'signed';
+    const SBOM = 'application/vnd.example.sbom.v1+json';
+    const SIGNATURE = 'application/vnd.example.signature.v1+json';
+    const CONFIG = 'application/vnd.example.config.v1+json';
+    const SBOM_ANNOTATIONS = { 'org.opencontainers.image.created': '2024-07-01T11:00:00Z', 'org.example.sbom.format': 'spdx-json' };
+    const refs: Record<string, PushedManifest> = {};
+    let token: string;
+
+    const ref = (name: string): PushedManifest => {
+      const manifest = refs[name];
+      if (!manifest) throw new Error(`${name} was not pushed`);
+      return manifest;
+    };
+    const subjectOf = (name: string) => {
+      const { mediaType, digest, size } = ref(name).descriptor;
+      return { mediaType, digest, size };
+    };
+    /** What the spec says the referrers API lists for a pushed manifest. */
+    const listed = (name: string, artifactType: string | undefined, annotations?: Record<string, string>): Descriptor => ({
+      mediaType: ref(name).descriptor.mediaType,
+      digest: ref(name).descriptor.digest,
+      size: ref(name).descriptor.size,
+      ...(artifactType ? { artifactType } : {}),
+      ...(annotations ? { annotations } : {}),
+    });
+    const byDigest = (descriptors: Descriptor[]) => [...descriptors].sort((a, b) => (a.digest < b.digest ? -1 : 1));
+    const referrersOf = (name: string, query = '') => call('GET', `/v2/${REPO}/referrers/${ref(name).descriptor.digest}${query}`, { token });
+    const manifestsOf = (answer: Answer) => json<{ manifests: Descriptor[] }>(answer).manifests;
+    const linkTarget = (answer: Answer) => /^<([^>]+)>; rel="next"$/.exec(single(answer, 'link') ?? '')?.[1];
+
+    beforeAll(async () => {
+      token = await passwordToken([everything(REPO)]);
+      const server = withAuth(acr.url, `Bearer ${token}`, agent);
+      refs.v1 = await pushImage(server, REPO, { tags: ['v1'], created: '2024-07-01T10:00:00Z' });
+      refs.v2 = await pushImage(server, REPO, { tags: ['v2'], created: '2024-07-20T10:00:00Z' });
+      refs.sbom = await pushArtifact(server, REPO, { tags: [], artifactType: SBOM, content: '{"sbom":1}', subject: subjectOf('v1'), annotations: SBOM_ANNOTATIONS });
+      refs.signature = await pushArtifact(server, REPO, { tags: [], artifactType: SIGNATURE, content: 'signature 1', subject: subjectOf('v1') });
+      refs.sbomSignature = await pushArtifact(server, REPO, { tags: [], artifactType: SIGNATURE, content: 'signature of the SBOM', subject: subjectOf('sbom') });
+      // Straight into the registry, the way oras pushes where there is no referrers API: the server knows
+      // this untagged referrer only through the referrers tag index listing it.
+      refs.seeded = (await pushReferrer(registry.url, REPO, { subject: subjectOf('v1'), artifactType: SIGNATURE, content: 'signature 2' })).referrer;
+
+      // Referrers of v2 without an artifactType: an image manifest with its own config type, and an index.
+      const configTyped = Buffer.from(
+        JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { ...EMPTY_DESCRIPTOR, mediaType: CONFIG }, layers: [EMPTY_DESCRIPTOR], subject: subjectOf('v2') }),
+      );
+      const configPush = await pushManifestBytes(server, REPO, sha256Digest(configTyped), configTyped, MediaType.ociManifest);
+      refs.configTyped = { descriptor: { mediaType: MediaType.ociManifest, ...configPush }, bytes: configTyped, truth: { mediaType: MediaType.ociManifest, size: configPush.size, tags: [] } };
+      const index = Buffer.from(
+        JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [subjectOf('signature')], subject: subjectOf('v2'), annotations: { 'org.example.kind': 'bundle' } }),
+      );
+      const indexPush = await pushManifestBytes(server, REPO, sha256Digest(index), index, MediaType.ociIndex);
+      refs.indexReferrer = { descriptor: { mediaType: MediaType.ociIndex, ...indexPush }, bytes: index, truth: { mediaType: MediaType.ociIndex, size: indexPush.size, tags: [] } };
+    });
+
+    test('a manifest PUT with a subject is answered with OCI-Subject, one without is not', async () => {
+      const put = (name: string) =>
+        call('PUT', `/v2/${REPO}/manifests/${ref(name).descriptor.digest}`, {
+          token,
+          body: Buffer.from(ref(name).bytes).toString('utf8'),
+          headers: { 'content-type': ref(name).descriptor.mediaType },
+        });
+      const withSubject = await put('sbom');
+      expect(withSubject.status).toBe(201);
+      expect(single(withSubject, 'oci-subject')).toBe(ref('v1').descriptor.digest);
+      const without = await put('v1');
+      expect(without.status).toBe(201);
+      expect(without.headers['oci-subject']).toBeUndefined();
+    });
+
+    test('lists the referrers of a subject with two artifact types, pushed through the server or found by the referrers tag, by digest', async () => {
+      const answer = await referrersOf('v1');
+      expect(answer.status, answer.text).toBe(200);
+      expect(single(answer, 'content-type')).toBe(MediaType.ociIndex);
+      expect(answer.headers['oci-filters-applied']).toBeUndefined();
+      expect(answer.headers.link).toBeUndefined();
+      expect(json(answer)).toEqual({
+        schemaVersion: 2,
+        mediaType: MediaType.ociIndex,
+        manifests: byDigest([listed('sbom', SBOM, SBOM_ANNOTATIONS), listed('signature', SIGNATURE), listed('seeded', SIGNATURE)]),
+      });
+    });
+
+    test('a referrer of a referrer is listed under its own subject only', async () => {
+      expect(manifestsOf(await referrersOf('sbom'))).toEqual([listed('sbomSignature', SIGNATURE)]);
+      expect(manifestsOf(await referrersOf('v1')).map((descriptor) => descriptor.digest)).not.toContain(ref('sbomSignature').descriptor.digest);
+    });
+
+    test('without an artifactType a manifest is listed with its config media type, an index with none', async () => {
+      expect(manifestsOf(await referrersOf('v2'))).toEqual(byDigest([listed('configTyped', CONFIG), listed('indexReferrer', undefined, { 'org.example.kind': 'bundle' })]));
+    });
+
+    test('the artifactType filter keeps the matching referrers and says so in OCI-Filters-Applied', async () => {
+      const signatures = await referrersOf('v1', `?artifactType=${encodeURIComponent(SIGNATURE)}`);
+      expect(signatures.status).toBe(200);
+      expect(single(signatures, 'oci-filters-applied')).toBe('artifactType');
+      expect(manifestsOf(signatures)).toEqual(byDigest([listed('signature', SIGNATURE), listed('seeded', SIGNATURE)]));
+      const none = await referrersOf('v1', `?artifactType=${encodeURIComponent('application/vnd.example.none')}`);
+      expect(single(none, 'oci-filters-applied')).toBe('artifactType');
+      expect(manifestsOf(none)).toEqual([]);
+      expect((await referrersOf('v1', '?artifactType=')).headers['oci-filters-applied']).toBeUndefined();
+    });
+
+    test('n pages with a relative Link that keeps the filter, followed the way az does, until no Link', async () => {
+      const expected = byDigest([listed('signature', SIGNATURE), listed('seeded', SIGNATURE)]);
+      const first = await referrersOf('v1', `?n=1&artifactType=${encodeURIComponent(SIGNATURE)}`);
+      expect(manifestsOf(first)).toEqual(expected.slice(0, 1));
+      expect(single(first, 'oci-filters-applied')).toBe('artifactType');
+      const subject = ref('v1').descriptor.digest;
+      const last = encodeURIComponent(expected[0]?.digest ?? '');
+      expect(single(first, 'link')).toBe(`</v2/${REPO}/referrers/${subject}?last=${last}&n=1&artifactType=${encodeURIComponent(SIGNATURE)}>; rel="next"`);
+      // az: the text between < and >, split at '?', every parameter URL-unquoted and sent again on the first path.
+      const [, query = ''] = (linkTarget(first) ?? '').split('?');
+      const params = Object.fromEntries(query.split('&').map((pair) => pair.split('=').map((part) => decodeURIComponent(part))));
+      expect(params).toEqual({ last: expected[0]?.digest, n: '1', artifactType: SIGNATURE });
+      const second = await referrersOf('v1', `?${new URLSearchParams(params as Record<string, string>).toString()}`);
+      expect(manifestsOf(second)).toEqual(expected.slice(1));
+      expect(single(second, 'oci-filters-applied')).toBe('artifactType');
+      expect(second.headers.link).toBeUndefined();
+      expect((await referrersOf('v1', '?n=0')).status).toBe(400);
+    });
+
+    test('referrersPageSize pages without n, and a larger n does not lift it', async () => {
+      const paged = await startAcrServer({ upstream: registry.url, tls: { cert: ca.serverCert, key: ca.serverKey }, users: { [ADMIN.username]: ADMIN.password }, referrersPageSize: 2 });
+      try {
+        // Pushed through this server: another server instance cannot know untagged manifests pushed through the first.
+        const pagedToken = await passwordToken([everything(REPO)], ADMIN, paged);
+        const through = withAuth(paged.url, `Bearer ${pagedToken}`, agent);
+        const subject = await pushImage(through, REPO, { tags: ['v3'], created: '2024-08-01T10:00:00Z' });
+        const { mediaType, digest, size } = subject.descriptor;
+        const all: Descriptor[] = [];
+        for (const content of ['paged 1', 'paged 2', 'paged 3']) {
+          const pushed = await pushArtifact(through, REPO, { tags: [], artifactType: SIGNATURE, content, subject: { mediaType, digest, size } });
+          all.push({ mediaType: pushed.descriptor.mediaType, digest: pushed.descriptor.digest, size: pushed.descriptor.size, artifactType: SIGNATURE });
+        }
+        const sorted = byDigest(all);
+        const first = await call('GET', `/v2/${REPO}/referrers/${digest}?n=50`, { token: pagedToken, server: paged });
+        expect(manifestsOf(first)).toEqual(sorted.slice(0, 2));
+        const next = linkTarget(first);
+        expect(next).toBe(`/v2/${REPO}/referrers/${digest}?last=${encodeURIComponent(sorted[1]?.digest ?? '')}&n=2`);
+        const second = await call('GET', next ?? '', { token: pagedToken, server: paged });
+        expect(manifestsOf(second)).toEqual(sorted.slice(2));
+        expect(second.headers.link).toBeUndefined();
+      } finally {
+        await paged.stop();
+      }
+    });
+
+    test('an unknown subject, a manifest without referrers and an unknown repository list none, never 404', async () => {
+      const unknown = await call('GET', `/v2/${REPO}/referrers/sha256:${'0'.repeat(64)}`, { token });
+      expect(unknown.status).toBe(200);
+      expect(json(unknown)).toEqual({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] });
+      expect(manifestsOf(await referrersOf('signature'))).toEqual([]);
+      const nowhereToken = await passwordToken(['repository:nowhere:pull']);
+      const nowhere = await call('GET', `/v2/nowhere/referrers/${ref('v1').descriptor.digest}`, { token: nowhereToken });
+      expect(nowhere.status).toBe(200);
+      expect(manifestsOf(nowhere)).toEqual([]);
+    });
+
+    test.each(['not-a-digest', 'sha256:1234', `sha256:${'A'.repeat(64)}`, 'sha256%3Azz'])('a malformed digest (%s) is refused with 400', async (digest) => {
+      const answer = await call('GET', `/v2/${REPO}/referrers/${digest}`, { token });
+      expect(answer.status).toBe(400);
+      expect(json(answer)).toMatchObject({ errors: [{ code: 'DIGEST_INVALID' }] });
+    });
+
+    test('without a token: 401 with the pull scope; a token for another repository: insufficient_scope', async () => {
+      const path = `/v2/${REPO}/referrers/${ref('v1').descriptor.digest}`;
+      const anonymous = await call('GET', path);
+      expect(anonymous.status).toBe(401);
+      expect(single(anonymous, 'www-authenticate')).toBe(`Bearer realm="https://${acr.host}/oauth2/token",service="${acr.host}",scope="repository:${REPO}:pull"`);
+      const elsewhere = await call('GET', path, { token: await passwordToken(['repository:hello:pull']) });
+      expect(elsewhere.status).toBe(401);
+      expect(single(elsewhere, 'www-authenticate')).toContain('error="insufficient_scope"');
+    });
+
+    test('a deleted referrer disappears, deleted through the server or in the registry behind the referrers tag', async () => {
+      expect((await call('DELETE', `/v2/${REPO}/manifests/${ref('signature').descriptor.digest}`, { token })).status).toBe(202);
+      expect((await upstream('DELETE', `/v2/${REPO}/manifests/${ref('seeded').descriptor.digest}`)).status).toBe(202);
+      // The registry's referrers tag still lists the deleted one: the server must not.
+      const tagIndex = json<{ manifests: Descriptor[] }>(await upstream('GET', `/v2/${REPO}/manifests/sha256-${ref('v1').descriptor.digest.slice(7)}`, { accept: MediaType.ociIndex }));
+      expect(tagIndex.manifests.map((descriptor) => descriptor.digest)).toEqual([ref('seeded').descriptor.digest]);
+      expect(manifestsOf(await referrersOf('v1'))).toEqual([listed('sbom', SBOM, SBOM_ANNOTATIONS)]);
     });
   });
 

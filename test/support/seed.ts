@@ -25,6 +25,7 @@ export interface Descriptor {
   size: number;
   artifactType?: string;
   platform?: Platform;
+  annotations?: Record<string, string>;
 }
 
 export interface ManifestTruth {
@@ -40,14 +41,25 @@ export interface ManifestTruth {
   artifactType?: string;
   /** Digest of the manifest this artifact refers to. */
   subject?: string;
+  /** The manifest's own `annotations`; only artifacts pushed with some have them. */
+  annotations?: Record<string, string>;
   configMediaType?: string;
-  /** Digests of an index's manifests. */
+  /** Digests of an index's manifests (for a referrers tag schema index: its referrers, in order). */
   children?: string[];
 }
 
 export interface RepoTruth {
+  /** tag → digest, every tag of the repository, including referrers tags (`sha256-<hex>`). */
   tags: Record<string, string>;
+  /** digest → truth, every manifest, including referrers and the indexes of the referrers tag schema. */
   manifests: Record<string, ManifestTruth>;
+  /**
+   * subject digest → the descriptors (mediaType, digest, size, artifactType, annotations if any) listed by
+   * the index under the subject's referrers tag (`referrersTag(subject)`), in the index's order. Only
+   * subjects whose referrers were pushed the referrers-tag-schema way are here; a manifest pushed with a
+   * `subject` without updating that index (hello's v1-sbom) is not, see its ManifestTruth.subject.
+   */
+  referrers: Record<string, Descriptor[]>;
 }
 
 export interface GroundTruth {
@@ -88,14 +100,21 @@ export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-async function expectStatus(
+type HeaderMap = Record<string, string | string[] | undefined>;
+
+interface Answer {
+  status: number;
+  headers: HeaderMap;
+  bytes: Buffer;
+}
+
+async function send(
   registry: SeedTarget,
-  method: 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   target: string,
-  expected: number,
   headers: Record<string, string>,
   body?: Uint8Array,
-): Promise<Record<string, string | string[] | undefined>> {
+): Promise<Answer> {
   let dispatcher: Dispatcher | undefined;
   if (typeof registry !== 'string') {
     dispatcher = registry.dispatcher;
@@ -103,19 +122,30 @@ async function expectStatus(
     if (new URL(target).origin === new URL(registry.url).origin) headers = { ...registry.headers, ...headers };
   }
   const response = await request(target, { method, headers, body, ...(dispatcher ? { dispatcher } : {}) });
-  const text = await response.body.text();
-  if (response.statusCode !== expected) {
-    throw new Error(`${method} ${target} answered ${response.statusCode} (expected ${expected}): ${text}`);
-  }
-  return response.headers;
+  return { status: response.statusCode, headers: response.headers, bytes: Buffer.from(await response.body.arrayBuffer()) };
 }
 
-function singleHeader(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+async function expectStatus(
+  registry: SeedTarget,
+  method: 'POST' | 'PUT' | 'DELETE',
+  target: string,
+  expected: number,
+  headers: Record<string, string>,
+  body?: Uint8Array,
+): Promise<HeaderMap> {
+  const answer = await send(registry, method, target, headers, body);
+  if (answer.status !== expected) {
+    throw new Error(`${method} ${target} answered ${answer.status} (expected ${expected}): ${answer.bytes.toString('utf8')}`);
+  }
+  return answer.headers;
+}
+
+function singleHeader(headers: HeaderMap, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function checkDigestHeader(headers: Record<string, string | string[] | undefined>, digest: string, what: string): void {
+function checkDigestHeader(headers: HeaderMap, digest: string, what: string): void {
   const answered = singleHeader(headers, 'docker-content-digest');
   if (answered !== digest) throw new Error(`registry stored ${what} as ${answered ?? '(no digest)'}, expected ${digest}`);
 }
@@ -255,9 +285,11 @@ export interface ArtifactOptions {
   /** Content of the single layer, stored with mediaType = artifactType. */
   content: string;
   subject?: Descriptor;
+  /** The manifest's annotations; left out of the manifest when absent. */
+  annotations?: Record<string, string>;
 }
 
-/** An OCI 1.1 artifact: image manifest with artifactType, the empty config, optional subject. */
+/** An OCI 1.1 artifact: image manifest with artifactType, the empty config, optional subject and annotations. */
 export async function pushArtifact(url: SeedTarget, repo: string, options: ArtifactOptions): Promise<PushedManifest> {
   await pushBlob(url, repo, Buffer.from('{}'), MediaType.ociEmpty);
   const layer = await pushBlob(url, repo, Buffer.from(options.content), options.artifactType);
@@ -268,6 +300,7 @@ export async function pushArtifact(url: SeedTarget, repo: string, options: Artif
     config: EMPTY_DESCRIPTOR,
     layers: [layer],
     ...(options.subject ? { subject: options.subject } : {}),
+    ...(options.annotations ? { annotations: options.annotations } : {}),
   };
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = await putUnderTags(url, repo, options.tags, bytes, MediaType.ociManifest);
@@ -281,6 +314,7 @@ export async function pushArtifact(url: SeedTarget, repo: string, options: Artif
       artifactType: options.artifactType,
       configMediaType: MediaType.ociEmpty,
       ...(options.subject ? { subject: options.subject.digest } : {}),
+      ...(options.annotations ? { annotations: options.annotations } : {}),
     },
   };
 }
@@ -306,6 +340,128 @@ export async function pushIndex(url: SeedTarget, repo: string, tags: string[], c
   };
 }
 
+// --- The referrers tag schema (OCI distribution-spec 1.1, "Referrers Tag Schema") -------------------
+// A registry without the referrers API (distribution 2.8 answers 404) keeps the referrers of a subject
+// in an OCI index under a tag derived from the subject's digest; pushing a referrer means pushing the
+// artifact, then replacing that index with one that also lists it. Clients such as oras also delete the
+// index the tag held before, so no untagged index is left behind.
+
+/** The referrers tag of a digest: algorithm (≤ 32 chars), `-`, encoded part (≤ 64), other characters → `-`. */
+export function referrersTag(digest: string): string {
+  const colon = digest.indexOf(':');
+  if (colon < 1) throw new Error(`not a digest: ${digest}`);
+  const tag = `${digest.slice(0, colon).slice(0, 32)}-${digest.slice(colon + 1).slice(0, 64)}`;
+  return tag.replace(/[^a-zA-Z0-9_.-]/g, '-');
+}
+
+export interface ReferrersIndex {
+  /** The index under the referrers tag, as pushIndex would describe it. */
+  index: PushedManifest;
+  /** Its `manifests`: the referrers' descriptors, in order. */
+  referrers: Descriptor[];
+}
+
+function isDescriptor(value: unknown): value is Descriptor {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return typeof entry.mediaType === 'string' && typeof entry.digest === 'string' && typeof entry.size === 'number';
+}
+
+/** The subject's referrers index, or undefined when its tag does not exist. Anything but an OCI index throws. */
+export async function fetchReferrersIndex(registry: SeedTarget, repo: string, subject: string): Promise<ReferrersIndex | undefined> {
+  const tag = referrersTag(subject);
+  const target = `${baseUrl(registry)}/v2/${repo}/manifests/${tag}`;
+  // Every manifest type: distribution answers 404 to a manifest whose type is not accepted, and a tag
+  // holding something else must be seen, not overwritten.
+  const accept = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifest, 'application/vnd.docker.distribution.manifest.list.v2+json'].join(', ');
+  const answer = await send(registry, 'GET', target, { accept });
+  if (answer.status === 404) return undefined;
+  if (answer.status !== 200) throw new Error(`GET ${target} answered ${answer.status}: ${answer.bytes.toString('utf8')}`);
+  const contentType = singleHeader(answer.headers, 'content-type')?.split(';')[0]?.trim();
+  let body: { mediaType?: unknown; manifests?: unknown } | undefined;
+  try {
+    body = JSON.parse(answer.bytes.toString('utf8')) as { mediaType?: unknown; manifests?: unknown };
+  } catch {
+    body = undefined;
+  }
+  // The spec has the client stop rather than overwrite a tag that holds something else.
+  if (contentType !== MediaType.ociIndex || body?.mediaType !== MediaType.ociIndex || !Array.isArray(body.manifests) || !body.manifests.every(isDescriptor)) {
+    throw new Error(`${repo}:${tag} is not an OCI image index (${contentType ?? 'no content type'}), refusing to update it`);
+  }
+  const referrers: Descriptor[] = body.manifests;
+  const size = answer.bytes.byteLength;
+  return {
+    index: {
+      descriptor: { mediaType: MediaType.ociIndex, digest: sha256Digest(answer.bytes), size },
+      bytes: answer.bytes,
+      truth: { mediaType: MediaType.ociIndex, size, tags: [tag], children: referrers.map((referrer) => referrer.digest) },
+    },
+    referrers,
+  };
+}
+
+export interface ReferrerOptions {
+  /** The manifest referred to; only its mediaType, digest and size go into the referrer's `subject`. */
+  subject: Descriptor;
+  artifactType: string;
+  /** Content of the single layer, stored with mediaType = artifactType. */
+  content: string;
+  annotations?: Record<string, string>;
+  /** Tags of the referrer itself; default none: pushed by digest, as `oras attach` does. */
+  tags?: string[];
+  /** Leave the index the tag held before in the registry (untagged) instead of deleting it. */
+  keepPreviousIndex?: boolean;
+}
+
+export interface PushedReferrer extends ReferrersIndex {
+  referrer: PushedManifest;
+  /** The index the referrers tag held before this push replaced it; `deleted` unless keepPreviousIndex. */
+  replaced?: { digest: string; deleted: boolean };
+}
+
+/**
+ * Pushes a referrer the way a client does on a registry without the referrers API: the artifact with its
+ * `subject`, then the subject's referrers index with the artifact's descriptor appended (never twice),
+ * then deletes the index it replaced. Not safe against another client updating the same tag meanwhile.
+ */
+export async function pushReferrer(registry: SeedTarget, repo: string, options: ReferrerOptions): Promise<PushedReferrer> {
+  const { mediaType, digest, size } = options.subject;
+  const referrer = await pushArtifact(registry, repo, {
+    tags: options.tags ?? [],
+    artifactType: options.artifactType,
+    content: options.content,
+    subject: { mediaType, digest, size },
+    ...(options.annotations ? { annotations: options.annotations } : {}),
+  });
+  const previous = await fetchReferrersIndex(registry, repo, digest);
+  const listed = previous?.referrers ?? [];
+  if (previous && listed.some((entry) => entry.digest === referrer.descriptor.digest)) return { ...previous, referrer };
+
+  // As the spec has it: artifactType from the manifest (it always has one here) and all its annotations.
+  const entry: Descriptor = {
+    mediaType: referrer.descriptor.mediaType,
+    digest: referrer.descriptor.digest,
+    size: referrer.descriptor.size,
+    artifactType: options.artifactType,
+    ...(options.annotations ? { annotations: options.annotations } : {}),
+  };
+  const referrers = [...listed, entry];
+  const tag = referrersTag(digest);
+  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: referrers }));
+  const pushed = await pushManifestBytes(registry, repo, tag, bytes, MediaType.ociIndex);
+  const index: PushedManifest = {
+    descriptor: { mediaType: MediaType.ociIndex, digest: pushed.digest, size: pushed.size },
+    bytes,
+    truth: { mediaType: MediaType.ociIndex, size: pushed.size, tags: [tag], children: referrers.map((item) => item.digest) },
+  };
+  if (!previous || previous.index.descriptor.digest === pushed.digest) return { index, referrers, referrer };
+  const replaced = previous.index.descriptor.digest;
+  if (!options.keepPreviousIndex) {
+    await expectStatus(registry, 'DELETE', `${baseUrl(registry)}/v2/${repo}/manifests/${replaced}`, 202, {});
+  }
+  return { index, referrers, referrer, replaced: { digest: replaced, deleted: !options.keepPreviousIndex } };
+}
+
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -320,13 +476,35 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
 class TruthRecorder {
   private readonly repos: Record<string, RepoTruth> = {};
 
+  private repo(name: string): RepoTruth {
+    return (this.repos[name] ??= { tags: {}, manifests: {}, referrers: {} });
+  }
+
   record(repo: string, pushed: PushedManifest): PushedManifest {
-    const repoTruth = (this.repos[repo] ??= { tags: {}, manifests: {} });
+    const repoTruth = this.repo(repo);
     const digest = pushed.descriptor.digest;
     const known = repoTruth.manifests[digest];
     const tags = [...new Set([...(known?.tags ?? []), ...pushed.truth.tags])].sort();
     repoTruth.manifests[digest] = { ...pushed.truth, tags };
-    for (const tag of pushed.truth.tags) repoTruth.tags[tag] = digest;
+    for (const tag of pushed.truth.tags) {
+      // A tag that moves (a referrers tag on every referrer pushed) leaves the manifest it was on.
+      const before = repoTruth.tags[tag];
+      const left = before !== undefined && before !== digest ? repoTruth.manifests[before] : undefined;
+      if (left) left.tags = left.tags.filter((other) => other !== tag);
+      repoTruth.tags[tag] = digest;
+    }
+    return pushed;
+  }
+
+  /** The referrer, its subject's new referrers index, and the replaced index gone or left untagged. */
+  recordReferrer(repo: string, pushed: PushedReferrer): PushedReferrer {
+    const subject = pushed.referrer.truth.subject;
+    if (!subject) throw new Error(`referrer ${pushed.referrer.descriptor.digest} has no subject`);
+    this.record(repo, pushed.referrer);
+    this.record(repo, pushed.index);
+    const repoTruth = this.repo(repo);
+    if (pushed.replaced?.deleted) delete repoTruth.manifests[pushed.replaced.digest];
+    repoTruth.referrers[subject] = pushed.referrers;
     return pushed;
   }
 
@@ -335,7 +513,9 @@ class TruthRecorder {
   }
 }
 
-const SBOM_TYPE = 'application/vnd.example.sbom.v1+json';
+/** Artifact types of the seeded referrers. */
+export const SBOM_TYPE = 'application/vnd.example.sbom.v1+json';
+export const SIGNATURE_TYPE = 'application/vnd.example.signature.v1+json';
 const MANY_TAGS = 3000;
 const MANY_IMAGES = 60;
 
@@ -354,6 +534,28 @@ async function seedMultiArch(url: string, truth: TruthRecorder, tags: string[]):
   truth.record('multi', amd64);
   truth.record('multi', arm64);
   truth.record('multi', await pushIndex(url, 'multi', tags, [amd64, arm64]));
+}
+
+/**
+ * `signed`, referrers the referrers-tag-schema way: v1 has an SBOM (with annotations) and a signature,
+ * the SBOM has a signature of its own (listed under the SBOM's referrers tag); v2 has no referrers.
+ * The referrers are untagged; the referrers tags `sha256-<hex>` of v1 and of the SBOM are the other tags.
+ */
+async function seedSigned(url: string, truth: TruthRecorder): Promise<void> {
+  const v1 = truth.record('signed', await pushImage(url, 'signed', { tags: ['v1'], created: '2024-07-01T10:00:00Z' }));
+  truth.record('signed', await pushImage(url, 'signed', { tags: ['v2'], created: '2024-07-20T10:00:00Z' }));
+  const sbom = await pushReferrer(url, 'signed', {
+    subject: v1.descriptor,
+    artifactType: SBOM_TYPE,
+    content: '{"sbom":"signed:v1"}',
+    annotations: { 'org.opencontainers.image.created': '2024-07-01T11:00:00Z', 'org.example.sbom.format': 'spdx-json' },
+  });
+  truth.recordReferrer('signed', sbom);
+  truth.recordReferrer('signed', await pushReferrer(url, 'signed', { subject: v1.descriptor, artifactType: SIGNATURE_TYPE, content: 'signature of signed:v1' }));
+  truth.recordReferrer(
+    'signed',
+    await pushReferrer(url, 'signed', { subject: sbom.referrer.descriptor, artifactType: SIGNATURE_TYPE, content: 'signature of the SBOM of signed:v1' }),
+  );
 }
 
 function manyTag(index: number): string {
@@ -378,7 +580,7 @@ async function seedMany(url: string, truth: TruthRecorder): Promise<void> {
   }
 }
 
-/** The data every integration test may rely on: 8 repositories, ~75 manifests, 3000 tags in `many`. */
+/** The data every integration test may rely on: 9 repositories, ~80 manifests, 3000 tags in `many`. */
 export async function seedStandardData(url: string): Promise<GroundTruth> {
   const truth = new TruthRecorder();
   await seedHello(url, truth);
@@ -390,6 +592,7 @@ export async function seedStandardData(url: string): Promise<GroundTruth> {
   truth.record('team-a/svc/api', await pushImage(url, 'team-a/svc/api', { tags: ['main'], created: '2024-04-20T16:45:00Z' }));
   truth.record('team-b/tools', await pushImage(url, 'team-b/tools', { tags: ['latest'], docker: true, created: '2023-08-08T08:08:08Z' }));
   truth.record('empty-ish', await pushImage(url, 'empty-ish', { tags: ['only'], created: '2024-06-30T23:59:59Z' }));
+  await seedSigned(url, truth);
   await seedMany(url, truth);
   return truth.result();
 }

@@ -45,6 +45,7 @@ export function pyLen(s: string): number {
 const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 const RSTRIP_RE = new RegExp(`[${PY_SPACE}]+$`);
+const LSTRIP_RE = new RegExp(`^[${PY_SPACE}]+`);
 
 export function pyStrip(s: string): string {
   return s.replace(STRIP_RE, '');
@@ -52,6 +53,10 @@ export function pyStrip(s: string): string {
 
 export function pyRstrip(s: string): string {
   return s.replace(RSTRIP_RE, '');
+}
+
+export function pyLstrip(s: string): string {
+  return s.replace(LSTRIP_RE, '');
 }
 
 // str.splitlines() boundaries.

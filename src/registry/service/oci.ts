@@ -2,7 +2,7 @@
 // in one listing is built here from the tag list, one manifest request per tag and the image configs;
 // fields the OCI API cannot tell are left out, never invented.
 import { AcrApiRequiredError, AcrxError, PartialFailureError } from '../../errors.js';
-import type { ImageReference, TaggedImage } from '../../reference/image.js';
+import { formatImage, type ImageReference, type TaggedImage } from '../../reference/image.js';
 import type { ImageAttributes, JsonObject, ManifestAttributes, ReferrerDescriptor, RepositoryAttributes, TagAttributes } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
 import { describeManifest } from '../describe.js';
@@ -157,7 +157,7 @@ export class OciRegistryService implements RegistryService {
   }
 
   updateAttributes(target: AttributeTarget): Promise<never> {
-    const what = target.repository !== undefined ? `repository '${target.repository}'` : `image '${target.image.repository}'`;
+    const what = target.repository !== undefined ? `repository '${target.repository}'` : `image '${formatImage(target.image)}'`;
     // Known before any request: locks and changeable attributes exist only in ACR's metadata API.
     return Promise.reject(
       new AcrApiRequiredError(`changing or showing the locks of ${what} needs the ACR metadata API (/acr/v1), which ${this.loginServer} does not offer`, {

@@ -125,9 +125,25 @@ export class ConfigFileError extends AcrxError {
   readonly exitCode = ExitCode.error;
 }
 
+/** A --query expression Python's jmespath does not accept: knack makes it an argparse error. */
+export class JmespathSyntaxError extends UsageError {}
+
 /** A --query expression failed while it ran (a type error, an unknown function), as az reports it. */
 export class QueryError extends AcrxError {
   readonly exitCode = ExitCode.error;
+}
+
+/** Python's JMESPathError raised while searching (type, arity, unknown function). */
+export class JmespathError extends QueryError {}
+
+/** Any other Python exception raised while searching (TypeError, ValueError, ...). */
+export class PythonError extends QueryError {
+  constructor(
+    readonly pythonType: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The result cannot be shown in the chosen output format (knack's "Table output unavailable"). */

@@ -17,6 +17,7 @@
 
 import { TreeInterpreter } from '@jmespath-community/jmespath';
 import type { JSONValue } from '@jmespath-community/jmespath';
+import { JmespathError, JmespathSyntaxError, PythonError } from '../errors.js';
 import { compareCodePoints, isJsonObject, pyLstrip, pyNumber, pyRepr, pyStr, pyStrip } from './formats/python.js';
 
 type Interpreter = typeof TreeInterpreter;
@@ -24,25 +25,6 @@ type Node = Parameters<Interpreter['visit']>[0];
 type Visited = ReturnType<Interpreter['visit']>;
 type KeyValuePair = Extract<Node, { type: 'MultiSelectHash' }>['children'][number];
 type ComparatorName = Extract<Node, { type: 'Comparator' }>['name'];
-
-// ---------------------------------------------------------------------------------------------
-// Errors, by what az does with them.
-
-/** Python's ParseError / LexerError / EmptyExpressionError: knack makes it an argparse error (exit 2). */
-export class JmespathSyntaxError extends Error {}
-
-/** A JMESPathError raised while searching (type, arity, unknown function): az exits 1. */
-export class JmespathError extends Error {}
-
-/** Any other Python exception raised while searching (TypeError, ValueError, ...): az exits 1. */
-export class PythonError extends Error {
-  constructor(
-    readonly pythonType: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Lexer: Python's tokens. The community lexer also has $, =, ?, + - * / % //, and Unicode

@@ -3,9 +3,9 @@
 // az runs it with Python's jmespath 1.0.1, which jmespath-python.ts reproduces; this file adds what
 // knack and azure-cli make of its errors.
 
-import { QueryError, UsageError } from '../errors.js';
+import { JmespathError, PythonError, QueryError, UsageError } from '../errors.js';
 import { pyStrRepr } from './formats/python.js';
-import { compilePython, JmespathError, PythonError, searchPython, type PythonQuery } from './jmespath-python.js';
+import { compilePython, searchPython, type PythonQuery } from './jmespath-python.js';
 
 export interface CompiledQuery {
   readonly expression: string;

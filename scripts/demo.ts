@@ -17,6 +17,10 @@ function tour(host: string): string[][] {
     ['repository', 'show', '-n', host, '--image', 'hello:latest'],
     ['repository', 'show', '-n', host, '--repository', 'multi', '-o', 'yaml'],
     ['repository', 'show-manifests', '-n', host, '--repository', 'hello', '--query', "[?contains(tags, 'latest')].digest", '-o', 'tsv'],
+    // az's manifest group, with az's flags: -r for the registry, -n for the repository or image.
+    ['manifest', 'list-metadata', '-r', host, '-n', 'hello', '--orderby', 'time_asc', '--query', "[?createdTime < '2024-01-01'].digest", '-o', 'tsv'],
+    ['manifest', 'show', '-r', host, '-n', 'multi:latest', '-o', 'yaml'],
+    ['manifest', 'show-metadata', `${host}/hello:v1`, '--query', '{digest: digest, tags: tags}'],
   ];
 }
 

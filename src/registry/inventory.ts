@@ -1,7 +1,7 @@
 // Repository-wide views built from per-tag requests, for registries without a metadata API:
 // which tag points at which manifest, and what each manifest is.
 import type { Descriptor, RegistryClient } from './client.js';
-import type { ManifestAttributes } from './attributes.js';
+import type { JsonObject, ManifestAttributes } from './attributes.js';
 import { describeManifest } from './describe.js';
 import { sortNames } from './ordering.js';
 
@@ -53,4 +53,14 @@ export async function describeDigests(
     return detail;
   });
   return new Map(digests.map((digest, index) => [digest, details[index] as ManifestAttributes]));
+}
+
+/** The manifests themselves, as JSON, a bounded number at a time, in the order of `digests`. */
+export async function readManifests(client: RegistryClient, repository: string, digests: readonly string[], progress?: Progress): Promise<JsonObject[]> {
+  let done = 0;
+  return client.mapConcurrent(digests, async (digest) => {
+    const document = await client.fetchManifest({ repository, digest });
+    progress?.(`reading manifests of ${repository}: ${++done}/${digests.length}`);
+    return document.json;
+  });
 }

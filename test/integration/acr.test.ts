@@ -9,6 +9,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAcrServer, type AcrServer } from '../fixtures/acr-server.js';
 import { startEntraServer, type EntraServer } from '../fixtures/entra-server.js';
+import { passwordToken } from '../support/acr-token.js';
 import { parseAzJson, runCli, spawnCli } from '../support/cli.js';
 import { HELPER_BIN } from '../support/helper-path.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
@@ -51,16 +52,7 @@ describe.skipIf(missing.length > 0)('acrx on ACR', () => {
     return (await response.body.json()) as Record<string, unknown>;
   }
 
-  async function adminToken(scopes: string[]): Promise<string> {
-    const form = new URLSearchParams({ grant_type: 'password', service: acr.loginServer, username: ADMIN.username, password: ADMIN.password, scope: scopes.join(' ') });
-    const response = await request(`${acr.url}/oauth2/token`, {
-      method: 'POST',
-      body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      dispatcher: agent,
-    });
-    return ((await response.body.json()) as { access_token: string }).access_token;
-  }
+  const adminToken = (scopes: string[]): Promise<string> => passwordToken(acr, ADMIN, scopes, agent);
 
   const env = () => ({ ACRX_ACR_API: '1', ACRX_USERNAME: ADMIN.username, ACRX_PASSWORD: ADMIN.password });
   const acrx = (...args: string[]) => runCli([...args, '-n', acr.host, '--ca-file', ca.caCertPath], env());

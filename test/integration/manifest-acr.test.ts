@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAcrServer, type AcrServer } from '../fixtures/acr-server.js';
+import { passwordToken } from '../support/acr-token.js';
 import { parseAzJson, runCli, type CliResult } from '../support/cli.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
 import { pushArtifact, pushImage, withAuth, SBOM_TYPE, SIGNATURE_TYPE, type PushedManifest } from '../support/seed.js';
@@ -26,17 +27,8 @@ describe.skipIf(missing.length > 0)('manifest commands on ACR', () => {
   let agent: Agent;
   const pushed: Record<string, PushedManifest> = {};
 
-  async function adminToken(): Promise<string> {
-    const scope = ['registry:catalog:*', ...REPOS.map((r) => `repository:${r}:pull,push,delete,metadata_read`)].join(' ');
-    const form = new URLSearchParams({ grant_type: 'password', service: acr.loginServer, username: ADMIN.username, password: ADMIN.password, scope });
-    const response = await request(`${acr.url}/oauth2/token`, {
-      method: 'POST',
-      body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      dispatcher: agent,
-    });
-    return ((await response.body.json()) as { access_token: string }).access_token;
-  }
+  const adminToken = (): Promise<string> =>
+    passwordToken(acr, ADMIN, ['registry:catalog:*', ...REPOS.map((r) => `repository:${r}:pull,push,delete,metadata_read`)], agent);
 
   /** What the service itself answers, read with the admin's token. */
   async function service(path: string): Promise<{ body: Json; text: string; headers: Record<string, unknown> }> {
@@ -166,7 +158,7 @@ describe.skipIf(missing.length > 0)('manifest commands on ACR', () => {
 
     const deleted = await acrx('manifest', 'delete', '-n', 'gone:a', '--yes');
     expect(deleted).toMatchObject({ code: 0, stdout: '' });
-    expect(deleted.stderr).toContain(`'${pushed.gone?.descriptor.digest}' and its tags 'gone:a', 'gone:b'`);
+    expect(deleted.stderr).toContain(`'${pushed.gone?.descriptor.digest}' and all the following images: 'gone:a', 'gone:b'`);
     expect(parseAzJson(await runCli(['repository', 'show-tags', '-n', acr.host, '--repository', 'gone', '--ca-file', ca.caCertPath], env()))).toEqual(['keep']);
 
     const locked = await acrx('manifest', 'delete', '-n', 'locked:fixed', '--yes');

@@ -188,7 +188,7 @@ describe.skipIf(!hasRegistry && process.env.CI !== 'true')('manifest delete on a
     const doomed = await pushImage(registry.url, 'app', { tags: ['a', 'b'], created: '2024-02-01T00:00:00Z' });
     const result = await runCli(['manifest', 'delete', '-r', registry.host, '-n', 'app:a', '--yes']);
     expect(result).toMatchObject({ code: 0, stdout: '' });
-    expect(result.stderr).toContain(`'${doomed.descriptor.digest}' and its tags 'app:a', 'app:b'`);
+    expect(result.stderr).toContain(`'${doomed.descriptor.digest}' and all the following images: 'app:a', 'app:b'`);
     expect(await tags('app')).toEqual(['keep']);
     expect(kept.descriptor.digest).toBe(sha256(skopeoRaw(registry.host, 'app:keep')));
   });

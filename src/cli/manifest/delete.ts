@@ -3,6 +3,7 @@
 import type { ImageReference } from '../../reference/image.js';
 import { defineCommand } from '../command.js';
 import { confirm, ensureCanConfirm } from '../confirm.js';
+import { imageDeletionStatement } from '../deletion.js';
 import type { CommandContext } from '../context.js';
 import { flagValue, type RegistryOptions } from '../options.js';
 import { addManifestTarget, parseManifestTarget } from './target.js';
@@ -17,12 +18,10 @@ export async function runDelete(options: DeleteOptions, context: CommandContext)
   ensureCanConfirm(context, options.yes);
   const { service } = await context.openRegistry(options.registry);
   const { repository } = options.image;
-  const { digest, tags, parents } = await service.planImageDeletion(options.image);
-  const named = (list: string[]) => list.map((tag) => `'${repository}:${tag}'`).join(', ');
-  let statement = `This operation will delete the manifest '${digest}'${tags.length > 0 ? ` and its tags ${named(tags)}` : ''}`;
-  if (parents.length > 0) statement += `. It is also a platform manifest of ${named(parents)}, which will then fail to pull for that platform`;
-  await confirm(context, statement, `Are you sure you want to delete the artifact '${digest}' and all manifests that refer to it?`, options.yes);
-  await service.deleteManifest(repository, digest);
+  const plan = await service.planImageDeletion(options.image);
+  const question = `Are you sure you want to delete the artifact '${plan.digest}' and all manifests that refer to it?`;
+  await confirm(context, imageDeletionStatement(repository, plan), question, options.yes);
+  await service.deleteManifest(repository, plan.digest);
   return undefined;
 }
 

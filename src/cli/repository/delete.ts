@@ -1,11 +1,11 @@
 // acrx repository delete: a repository, or one image — the manifest and every tag on it. The plan is
 // shown (every tag that goes, every multi-platform image it breaks) and confirmed before anything goes.
 import type { DeletedRepository } from '../../registry/attributes.js';
-import type { AttributeTarget } from '../../registry/service/types.js';
-import type { RegistryService } from '../../registry/service/types.js';
+import type { AttributeTarget, RegistryService } from '../../registry/service/types.js';
 import type { ImageReference } from '../../reference/image.js';
 import { defineCommand } from '../command.js';
 import { confirm, ensureCanConfirm } from '../confirm.js';
+import { imageDeletionStatement } from '../deletion.js';
 import type { CommandContext } from '../context.js';
 import { addRegistryOptions, flagValue, parseRegistryOptions, type RegistryOptions } from '../options.js';
 import { addTargetOptions, exactlyOneTarget } from '../targets.js';
@@ -31,13 +31,9 @@ export async function runDelete(options: DeleteOptions, context: CommandContext)
 }
 
 async function deleteImage(context: CommandContext, service: RegistryService, image: ImageReference, yes: boolean): Promise<void> {
-  const { digest, tags, parents } = await service.planImageDeletion(image);
-  const named = (list: string[]) => list.map((tag) => `'${image.repository}:${tag}'`).join(', ');
-  let statement = `This operation will delete the manifest '${digest}'${tags.length > 0 ? ` and all the following images: ${named(tags)}` : ''}`;
-  // Deleting a platform manifest breaks every multi-platform image that lists it: say which.
-  if (parents.length > 0) statement += `. It is also a platform manifest of ${named(parents)}, which will then fail to pull for that platform`;
-  await confirm(context, statement, 'Are you sure you want to continue?', yes);
-  await service.deleteManifest(image.repository, digest);
+  const plan = await service.planImageDeletion(image);
+  await confirm(context, imageDeletionStatement(image.repository, plan), 'Are you sure you want to continue?', yes);
+  await service.deleteManifest(image.repository, plan.digest);
 }
 
 async function deleteRepository(context: CommandContext, service: RegistryService, repository: string, yes: boolean): Promise<DeleteResult> {

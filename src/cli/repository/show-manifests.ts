@@ -1,18 +1,11 @@
 // acrx repository show-manifests: the manifests of a repository with their tags and timestamps (az's
 // reshaped summary), or with --detail their attributes. az now points to `manifest list-metadata`.
 import type { ManifestAttributes } from '../../registry/attributes.js';
-import type { Listing } from '../../registry/service/types.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { addOrderOption, addRegistryOptions, addTopOption, flagValue, parseListing, parseRegistryOptions, type RegistryOptions } from '../options.js';
-import { requiredRepository } from '../targets.js';
+import { addListingFlags, parseListingOptions, type RepositoryListingOptions } from './listing.js';
 
-export interface ShowManifestsOptions {
-  registry: RegistryOptions;
-  repository: string;
-  listing: Listing;
-  detail: boolean;
-}
+export type ShowManifestsOptions = RepositoryListingOptions;
 
 /** az's show-manifests line: an untagged manifest has `tags: []`. */
 export interface ManifestSummary {
@@ -38,15 +31,7 @@ function summarize(manifest: ManifestAttributes): ManifestSummary {
 export const showManifestsCommand = defineCommand<ShowManifestsOptions, ManifestListing>({
   name: 'show-manifests',
   summary: "Show manifests of a repository with their tags and timestamps (az now recommends 'manifest list-metadata').",
-  flags: (command) => {
-    addRegistryOptions(command).requiredOption('--repository <repository>', 'the name of the repository');
-    addOrderOption(addTopOption(command)).option('--detail', 'show detailed information');
-  },
-  parse: ({ values }) => ({
-    registry: parseRegistryOptions(values),
-    repository: requiredRepository(values),
-    listing: parseListing(values),
-    detail: flagValue(values, 'detail'),
-  }),
+  flags: addListingFlags,
+  parse: ({ values }) => parseListingOptions(values),
   run: runShowManifests,
 });

@@ -1,17 +1,10 @@
 // acrx repository show-tags: tag names, or with --detail the tag objects, of one repository.
 import type { TagAttributes } from '../../registry/attributes.js';
-import type { Listing } from '../../registry/service/types.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { addOrderOption, addRegistryOptions, addTopOption, flagValue, parseListing, parseRegistryOptions, type RegistryOptions } from '../options.js';
-import { requiredRepository } from '../targets.js';
+import { addListingFlags, parseListingOptions, type RepositoryListingOptions } from './listing.js';
 
-export interface ShowTagsOptions {
-  registry: RegistryOptions;
-  repository: string;
-  listing: Listing;
-  detail: boolean;
-}
+export type ShowTagsOptions = RepositoryListingOptions;
 
 /** Names (az's old schema, kept for scripts) or, with --detail, the tag attributes. */
 export type TagListing = string[] | TagAttributes[];
@@ -24,15 +17,7 @@ export async function runShowTags(options: ShowTagsOptions, context: CommandCont
 export const showTagsCommand = defineCommand<ShowTagsOptions, TagListing>({
   name: 'show-tags',
   summary: 'Show tags of a repository.',
-  flags: (command) => {
-    addRegistryOptions(command).requiredOption('--repository <repository>', 'the name of the repository');
-    addOrderOption(addTopOption(command)).option('--detail', 'show detailed information');
-  },
-  parse: ({ values }) => ({
-    registry: parseRegistryOptions(values),
-    repository: requiredRepository(values),
-    listing: parseListing(values),
-    detail: flagValue(values, 'detail'),
-  }),
+  flags: addListingFlags,
+  parse: ({ values }) => parseListingOptions(values),
   run: runShowTags,
 });

@@ -14,6 +14,7 @@ import type {
   TagAttributes,
 } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
+import { readManifests } from '../inventory.js';
 import { compareNames } from '../ordering.js';
 import type { ReferrerQuery } from '../referrers.js';
 import type { OciRegistryService } from './oci.js';
@@ -57,14 +58,7 @@ export class AcrRegistryService implements RegistryService {
   async readManifests(repository: string, listing: Listing): Promise<JsonObject[]> {
     const { oci } = await this.clients();
     const digests = (await this.listManifests(repository, listing)).map((manifest) => manifest.digest);
-    return this.reporter.progress(`reading manifests of ${repository}`, async (update) => {
-      let done = 0;
-      return oci.mapConcurrent(digests, async (digest) => {
-        const document = await oci.fetchManifest({ repository, digest });
-        update(`reading manifests of ${repository}: ${++done}/${digests.length}`);
-        return document.json;
-      });
-    });
+    return this.reporter.progress(`reading manifests of ${repository}`, (update) => readManifests(oci, repository, digests, update));
   }
 
   async getRepository(repository: string): Promise<RepositoryAttributes> {

@@ -6,7 +6,7 @@ import { formatImage, type ImageReference, type TaggedImage } from '../../refere
 import type { ImageAttributes, JsonObject, ManifestAttributes, ReferrerDescriptor, RepositoryAttributes, TagAttributes } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
 import { describeManifest } from '../describe.js';
-import { describeDigests, mapTags, type TagMap } from '../inventory.js';
+import { describeDigests, mapTags, readManifests, type TagMap } from '../inventory.js';
 import { INDEX_TYPES } from '../media-types.js';
 import { compareNames, firstItems, orderByTime, sortNames } from '../ordering.js';
 import { collectReferrers, type ReferrerQuery } from '../referrers.js';
@@ -63,14 +63,7 @@ export class OciRegistryService implements RegistryService {
     const digests = listing.orderby
       ? (await this.listManifests(repository, listing)).map((manifest) => manifest.digest)
       : await this.taggedDigests(client, repository, listing);
-    return this.reporter.progress(`reading manifests of ${repository}`, async (update) => {
-      let done = 0;
-      return client.mapConcurrent(digests, async (digest) => {
-        const document = await client.fetchManifest({ repository, digest });
-        update(`reading manifests of ${repository}: ${++done}/${digests.length}`);
-        return document.json;
-      });
-    });
+    return this.reporter.progress(`reading manifests of ${repository}`, (update) => readManifests(client, repository, digests, update));
   }
 
   async getRepository(repository: string): Promise<RepositoryAttributes> {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseChallenges } from '../../../src/transport/challenge.js';
 import { nextLink } from '../../../src/registry/link.js';
 
 describe('Link header', () => {

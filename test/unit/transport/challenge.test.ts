@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseChallenges } from '../../../src/transport/challenge.js';
-import { nextLink } from '../../../src/registry/link.js';
 
 describe('WWW-Authenticate', () => {
   it('reads a docker bearer challenge with quoted values', () => {

@@ -1,25 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBaseTransport, createDispatcher } from '../../../src/transport/base.js';
-import { redirectTransport } from '../../../src/transport/redirect.js';
-import { parseRetryAfter, retryTransport } from '../../../src/transport/retry.js';
+import { describe, expect, it } from 'vitest';
 import { redactUrl, traceTransport } from '../../../src/transport/trace.js';
-import type { Transport } from '../../../src/transport/types.js';
-import { sendJson, startServer, type TestServer } from '../../support/http-server.js';
+import { sendJson } from '../../support/http-server.js';
+import { baseTransport as base, serversStoppedAfterEach } from '../../support/transport.js';
 
-const servers: TestServer[] = [];
-const dispatcher = createDispatcher({ timeoutMs: 5_000 });
-const base = createBaseTransport(dispatcher);
-const noSleep = { retries: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 60_000 };
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.stop()));
-});
-
-async function serve(...args: Parameters<typeof startServer>): Promise<TestServer> {
-  const server = await startServer(...args);
-  servers.push(server);
-  return server;
-}
+const { serve } = serversStoppedAfterEach();
 
 describe('trace', () => {
   it('never writes credentials, secret query values or bodies', async () => {

@@ -8,11 +8,11 @@ import { UsageError } from '../errors.js';
 import type { CompiledQuery } from '../output/query.js';
 import { parseOutputFormat, type OutputFormat } from '../output/render.js';
 import { colorAllowed, Status, type OutputStream, type Verbosity } from '../output/status.js';
-import { isLoginServerName, resolveRegistry, type RegistryTarget } from '../reference/login-server.js';
 import type { CredentialChoice, RegistrySession } from '../registry/service/open.js';
 import type { Credential } from '../transport/index.js';
 import { userAgent } from '../version.js';
 import type { GlobalOptions, RegistryOptions } from './options.js';
+import { resolveTarget } from './registry-target.js';
 
 export interface Io {
   stdout: OutputStream;
@@ -91,26 +91,6 @@ async function openRegistry(context: CommandContext, options: RegistryOptions, c
     ...(extraCa ? { extraCa } : {}),
     ...(status.debugging ? { trace: (line: string) => status.debug(line) } : {}),
     ...(io.now ? { now: io.now } : {}),
-  });
-}
-
-/** -n/-r, else ACRX_REGISTRY, else the configured default; checked against the addressing rules. */
-export function resolveTarget(
-  context: Pick<CommandContext, 'io' | 'config'>,
-  options: Partial<Pick<RegistryOptions, 'name' | 'suffix' | 'plainHttp' | 'flag'>>,
-): RegistryTarget {
-  const name = options.name ?? (context.io.env.ACRX_REGISTRY || context.config.defaults?.registry);
-  if (!name) {
-    const flag = options.flag === 'registry' ? '-r/--registry' : '-n/--name';
-    throw new UsageError(`the registry is required: pass ${flag}, set ACRX_REGISTRY, or run acrx configure --defaults registry=NAME`);
-  }
-  if (options.suffix && isLoginServerName(name)) {
-    throw new UsageError('--suffix applies only to a registry name, not to a login server');
-  }
-  return resolveRegistry(name, {
-    ...(options.suffix ? { suffix: options.suffix } : {}),
-    ...(options.plainHttp ? { plainHttp: true } : {}),
-    env: context.io.env,
   });
 }
 

@@ -1,6 +1,7 @@
 // acrx logout: remove the stored credentials of a registry, wherever docker would have put them.
 import { defineCommand } from '../command.js';
-import { resolveTarget, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { resolveTarget } from '../registry-target.js';
 import { addGlobalOptions, addSuffixOption, textValue } from '../options.js';
 
 export interface LogoutOptions {

@@ -23,7 +23,8 @@ export type Remedy =
   | { kind: 'sign-in-to-entra' }
   | { kind: 'declare-acr-api' }
   | { kind: 'stop-declaring-acr-api' }
-  | { kind: 'delete-whole-image'; image: string };
+  | { kind: 'delete-whole-image'; image: string }
+  | { kind: 'lift-lock' };
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -51,9 +52,6 @@ export class NotFoundError extends AcrxError {
   readonly exitCode = ExitCode.notFound;
 }
 
-/** A 404 without an error code: the registry has no such endpoint (an API it does not offer). */
-export class EndpointNotFoundError extends NotFoundError {}
-
 /** Credentials missing, wrong, or without the rights for the operation. */
 export class AuthError extends AcrxError {
   readonly exitCode = ExitCode.auth;
@@ -66,6 +64,9 @@ export class RefusedError extends AcrxError {
 
 /** The operation exists only in ACR's metadata API (/acr/v1), which this registry does not offer. */
 export class AcrApiRequiredError extends RefusedError {}
+
+/** The registry does not offer an optional API (the referrers API); callers may fall back. */
+export class ApiNotOfferedError extends RefusedError {}
 
 /** Ctrl-C. */
 export class InterruptedError extends AcrxError {

@@ -113,7 +113,7 @@ export async function explicitCredential(options: RegistryOptions, io: Io): Prom
     throw new UsageError('--password and --password-stdin are mutually exclusive');
   }
   const username = options.username ?? io.env.ACRX_USERNAME;
-  if (options.password !== undefined && options.username === undefined) {
+  if (options.password !== undefined && username === undefined) {
     throw new UsageError('Please also specify username if password is specified.');
   }
   if (options.passwordStdin && username === undefined) {

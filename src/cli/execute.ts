@@ -9,6 +9,9 @@ export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options
   try {
     const options = spec.parse(input);
     const result = await spec.run(options, context);
+    for (const field of context.query?.absentFields(result) ?? []) {
+      context.status.warn(`--query reads '${field}', which no item of the result has (fields a registry cannot provide are left out), so it may select nothing`);
+    }
     const table = spec.table;
     const output = await renderOutput(result, {
       format: context.format,

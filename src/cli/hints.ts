@@ -21,6 +21,8 @@ export function withRemedy(message: string, remedy: Remedy | undefined): string 
       return `${message}; for an ACR registry behind a custom domain set ACRX_ACR_API=1`;
     case 'stop-declaring-acr-api':
       return `${message}; unset ACRX_ACR_API to use the OCI API only`;
+    case 'lift-lock':
+      return `${message}. If it is locked: the repository, the tag and the manifest each have their own locks ('acrx repository show', 'acrx manifest show-metadata'); lift one with 'acrx repository update' or 'acrx manifest update-metadata' and --write-enabled true --delete-enabled true`;
     case 'delete-whole-image':
       return `${message}. Where the registry allows deletes, 'acrx repository delete --image ${remedy.image}' removes the manifest with all its tags`;
   }

@@ -89,7 +89,15 @@ const REGISTRY_HELP = 'registry name (myreg → myreg.azurecr.io) or login serve
 
 /** The registry flag and the connection flags (plus the global ones). */
 export function addRegistryOptions(command: Command, flag: RegistryFlag = 'name'): Command {
-  command.option(flag === 'name' ? '-n, --name <registry>' : '-r, --registry <registry>', REGISTRY_HELP);
+  return addConnectionOptions(addRegistryFlag(command, flag));
+}
+
+export function addRegistryFlag(command: Command, flag: RegistryFlag): Command {
+  return command.option(flag === 'name' ? '-n, --name <registry>' : '-r, --registry <registry>', REGISTRY_HELP);
+}
+
+/** How to reach the registry and with which credentials (plus the global flags). */
+export function addConnectionOptions(command: Command): Command {
   return addGlobalOptions(
     addSuffixOption(command)
       .option('-u, --username <username>', 'username for the registry')

@@ -10,6 +10,11 @@ import { compilePython, searchPython, type PythonQuery } from './jmespath-python
 export interface CompiledQuery {
   readonly expression: string;
   search(data: unknown): unknown;
+  /**
+   * The field names the expression reads that no object in `data` has anywhere: a filter on such a
+   * field quietly selects nothing (a registry may not provide it), which deserves a warning.
+   */
+  absentFields(data: unknown): string[];
 }
 
 export function compileQuery(expression: string): CompiledQuery {
@@ -20,8 +25,14 @@ export function compileQuery(expression: string): CompiledQuery {
     // argparse: "argument --query: invalid jmespath_type value: %r"
     throw new UsageError(`argument --query: invalid jmespath_type value: ${pyStrRepr(expression)}`, { cause: error });
   }
+  const fields = fieldNames(compiled.ast);
   return {
     expression,
+    absentFields(data: unknown): string[] {
+      const present = new Set<string>();
+      if (!collectKeys(data, present)) return [];
+      return fields.filter((field) => !present.has(field));
+    },
     search(data: unknown): unknown {
       try {
         return searchPython(compiled, data);
@@ -38,4 +49,27 @@ function evaluationMessage(error: unknown): string {
   // Not a JMESPathError (a TypeError, ValueError, ...): az reports it with a traceback.
   if (error instanceof PythonError) return `The command failed with an unexpected error: ${error.pythonType}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+function fieldNames(node: unknown, into = new Set<string>()): string[] {
+  if (Array.isArray(node)) for (const child of node) fieldNames(child, into);
+  else if (typeof node === 'object' && node !== null) {
+    const record = node as Record<string, unknown>;
+    // A literal's value is data, not a field the expression reads.
+    if (record.type === 'Literal') return [...into];
+    if (record.type === 'Field' && typeof record.name === 'string') into.add(record.name);
+    for (const value of Object.values(record)) fieldNames(value, into);
+  }
+  return [...into];
+}
+
+/** Every object key at any depth; false when `data` holds no object at all (nothing to judge by). */
+function collectKeys(data: unknown, into: Set<string>): boolean {
+  if (Array.isArray(data)) return data.map((item) => collectKeys(item, into)).some(Boolean);
+  if (typeof data !== 'object' || data === null) return false;
+  for (const [key, value] of Object.entries(data)) {
+    into.add(key);
+    collectKeys(value, into);
+  }
+  return true;
 }

@@ -92,6 +92,9 @@ export function registryBaseUrl(target: Pick<RegistryTarget, 'protocol' | 'login
  */
 export function splitQualifiedName(text: string): { loginServer: string; remainder: string } | undefined {
   const bare = text.startsWith('https://') ? text.slice('https://'.length) : text;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(bare)) {
+    throw new UsageError(`invalid reference '${text}': give it without a scheme (only https:// may lead), e.g. '${bare.replace(/^[^:]+:\/\//, '')}'`);
+  }
   const slash = bare.indexOf('/');
   if (slash <= 0) return undefined;
   const loginServer = bare.slice(0, slash);

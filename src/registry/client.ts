@@ -1,5 +1,5 @@
 // The typed OCI distribution client: catalog, tags, manifests, blobs and referrers of one registry.
-import { EndpointNotFoundError, NotFoundError, RefusedError, RegistryError, type Remedy } from '../errors.js';
+import { ApiNotOfferedError, NotFoundError, RefusedError, RegistryError, type Remedy } from '../errors.js';
 import { formatImage, isDigest, referenceOf, type ImageReference } from '../reference/image.js';
 import { registryBaseUrl, type RegistryTarget } from '../reference/login-server.js';
 import { describeOciErrors, errorFromEntries, errorFromResponse, readOciErrors } from '../transport/registry-errors.js';
@@ -199,9 +199,10 @@ export class RegistryClient {
   }
 
   /**
-   * The manifests that refer to `digest` (OCI referrers API, Link-paged). A registry without the API
-   * (it answers 404 without an error code, as distribution 2.8 does) is read through the referrers tag
-   * schema instead: an index under the tag `sha256-<hex>`, as oras writes it there.
+   * The manifests that refer to `digest` (OCI referrers API, Link-paged). A registry without the API is
+   * read through the referrers tag schema instead: an index under the tag `sha256-<hex>`, as oras
+   * writes it there. Without the API means, as oras decides it: a 404 that is not about the repository
+   * (distribution 2.8 answers a plain-text 404), or an answer that is not an image index.
    */
   async listReferrers(repository: string, digest: string, artifactType?: string): Promise<ReferrerDescriptor[]> {
     const url = new URL(`/v2/${repository}/referrers/${digest}`, this.base);
@@ -217,10 +218,17 @@ export class RegistryClient {
         subject: `referrers of '${repository}@${digest}'`,
         sizedPages: false,
         probeWithoutLink: false,
+        notOffered: async (response) => {
+          if (isSuccess(response.status)) return !/^application\/(?:vnd\.oci\.image\.index\.v1\+)?json\b/.test(response.headers['content-type'] ?? '');
+          if (response.status !== 404) return false;
+          const entries = await readOciErrors(response);
+          if (entries.some((entry) => entry.code === 'NAME_UNKNOWN')) throw errorFromEntries({ method: 'GET', url }, 404, entries, `repository '${repository}'`);
+          return true;
+        },
         ...this.signal(),
       });
     } catch (error) {
-      if (!(error instanceof EndpointNotFoundError)) throw error;
+      if (!(error instanceof ApiNotOfferedError)) throw error;
     }
     let index: ManifestDocument;
     try {

@@ -1,5 +1,6 @@
 // What one manifest is, in az's field names, from what any OCI registry can tell: the manifest itself
 // and, for images, their config. Fields the registry cannot provide are left out, never invented.
+import { NotFoundError } from '../errors.js';
 import type { ManifestAttributes, PlatformReference } from './attributes.js';
 import type { Descriptor, ManifestDocument, RegistryClient } from './client.js';
 import { IMAGE_CONFIG_TYPES } from './media-types.js';
@@ -7,7 +8,13 @@ import { IMAGE_CONFIG_TYPES } from './media-types.js';
 const CREATED_ANNOTATION = 'org.opencontainers.image.created';
 const EMPTY_CONFIG = 'application/vnd.oci.empty.v1+json';
 
-export async function describeManifest(client: RegistryClient, repository: string, document: ManifestDocument): Promise<ManifestAttributes> {
+/** `warn` hears of what could not be read (a config blob gone from the registry); the rest is still described. */
+export async function describeManifest(
+  client: RegistryClient,
+  repository: string,
+  document: ManifestDocument,
+  warn: (message: string) => void,
+): Promise<ManifestAttributes> {
   const { descriptor, body } = document;
   const detail: ManifestAttributes = { digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size };
   const annotated = body.annotations?.[CREATED_ANNOTATION];
@@ -29,7 +36,7 @@ export async function describeManifest(client: RegistryClient, repository: strin
     detail.imageSize = descriptor.size + config.size + layers.reduce((sum, layer) => sum + layer.size, 0);
     const artifactType = body.artifactType ?? (IMAGE_CONFIG_TYPES.has(config.mediaType) || config.mediaType === EMPTY_CONFIG ? undefined : config.mediaType);
     if (artifactType) detail.artifactType = artifactType;
-    if (IMAGE_CONFIG_TYPES.has(config.mediaType)) Object.assign(detail, await readImageConfig(client, repository, config));
+    if (IMAGE_CONFIG_TYPES.has(config.mediaType)) Object.assign(detail, await readImageConfig(client, repository, config, detail.digest, warn));
   } else if (body.artifactType) {
     detail.artifactType = body.artifactType;
   }
@@ -39,8 +46,22 @@ export async function describeManifest(client: RegistryClient, repository: strin
   return detail;
 }
 
-async function readImageConfig(client: RegistryClient, repository: string, config: Descriptor): Promise<Partial<ManifestAttributes>> {
-  const parsed = await client.fetchJsonBlob(repository, config);
+async function readImageConfig(
+  client: RegistryClient,
+  repository: string,
+  config: Descriptor,
+  manifest: string,
+  warn: (message: string) => void,
+): Promise<Partial<ManifestAttributes>> {
+  let parsed: unknown;
+  try {
+    parsed = await client.fetchJsonBlob(repository, config);
+  } catch (error) {
+    // One broken image must not hide the rest of a listing, least of all from a clean-up.
+    if (!(error instanceof NotFoundError)) throw error;
+    warn(`the image config ${config.digest} of '${repository}@${manifest}' is missing from the registry; its created time and platform are left out`);
+    return {};
+  }
   if (typeof parsed !== 'object' || parsed === null) return {};
   const fields = parsed as Record<string, unknown>;
   const text = (key: string): Partial<Record<string, string>> =>

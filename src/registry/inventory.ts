@@ -43,12 +43,13 @@ export async function describeDigests(
   client: RegistryClient,
   repository: string,
   digests: readonly string[],
-  progress?: Progress,
+  reporting: Reporting = {},
 ): Promise<Map<string, ManifestAttributes>> {
+  const { progress, warn = () => undefined } = reporting;
   let done = 0;
   const details = await client.mapConcurrent(digests, async (digest) => {
     const document = await client.fetchManifest({ repository, digest });
-    const detail = await describeManifest(client, repository, document);
+    const detail = await describeManifest(client, repository, document, warn);
     progress?.(`reading manifests of ${repository}: ${++done}/${digests.length}`);
     return detail;
   });

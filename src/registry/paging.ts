@@ -1,8 +1,8 @@
 // The one paging helper: asks for n=1000, follows Link (same origin only), halves n when the registry
 // rejects the page size, and fails loudly on a Link loop. A partial list is never returned as complete.
-import { RegistryError } from '../errors.js';
+import { ApiNotOfferedError, RegistryError } from '../errors.js';
 import { errorFromEntries, readOciErrors } from '../transport/registry-errors.js';
-import { isSuccess, sameOrigin, type Transport } from '../transport/types.js';
+import { isSuccess, sameOrigin, type HttpResponse, type Transport } from '../transport/types.js';
 import type { JsonValue } from './attributes.js';
 import { nextLink } from './link.js';
 
@@ -31,6 +31,11 @@ export interface PagedListOptions<T> {
   sizedPages?: boolean;
   onPage?: (itemsSoFar: number) => void;
   signal?: AbortSignal;
+  /**
+   * For an optional API: whether the first answer says the registry does not offer it (the listing
+   * then fails with ApiNotOfferedError, for the caller to fall back). It may read the body.
+   */
+  notOffered?: (response: HttpResponse) => Promise<boolean>;
 }
 
 export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
@@ -50,6 +55,9 @@ export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
       scopes: options.scopes,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (options.notOffered && visited.size === 0 && (await options.notOffered(response))) {
+      throw new ApiNotOfferedError(`${url.host} does not offer the API for ${options.subject} (GET ${url.pathname} answered HTTP ${response.status})`);
+    }
     if (response.status === 400 && url.searchParams.has('n')) {
       const entries = await readOciErrors(response);
       const sizeRejected = entries.some((e) => PAGE_SIZE_REJECTED.has(e.code) || /\bn\b|maxResults|page size|number of results/i.test(e.message));

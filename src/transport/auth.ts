@@ -43,10 +43,13 @@ export function createAuth(next: Transport, options: AuthOptions): RegistryAuth 
       const held = await cached.catch(() => undefined);
       if (held && held.expiresAt - now() > renewalMargin(held.lifetimeMs)) return held;
     }
-    const found = await loadCredential();
-    const useful = found?.kind === 'registry-token' ? undefined : found;
-    if (useful && !realmMayReceiveCredentials(realm, options.registry)) throw credentialsRefused(options.registry, realm);
-    const pending = fetchToken(next, { realm, service: active.params.service, scopes, credential: useful }, now);
+    // Cached before anything is awaited, so requests in flight together share one token request.
+    const pending = (async () => {
+      const found = await loadCredential();
+      const useful = found?.kind === 'registry-token' ? undefined : found;
+      if (useful && !realmMayReceiveCredentials(realm, options.registry)) throw credentialsRefused(options.registry, realm);
+      return fetchToken(next, { realm, service: active.params.service, scopes, credential: useful, registryHost: options.registry.host }, now);
+    })();
     tokens.set(key, pending);
     pending.catch(() => tokens.delete(key));
     return pending;

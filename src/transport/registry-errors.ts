@@ -1,6 +1,6 @@
 // Turns a registry's error answer (OCI `{"errors":[{code,message,detail}]}` or anything else) into a
 // typed acrx error whose class carries the exit code.
-import { AcrApiRequiredError, AuthError, EndpointNotFoundError, NotFoundError, RefusedError, RegistryError, type AcrxError } from '../errors.js';
+import { AcrApiRequiredError, AuthError, NotFoundError, RefusedError, RegistryError, type AcrxError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export interface OciErrorEntry {
@@ -69,18 +69,19 @@ export function errorFromEntries(
   if (status === 403 && !codes.has('REGISTRY_DISALLOWED_OPERATION')) {
     return new AuthError(`access to ${subject} on ${host} was denied${said}`);
   }
-  const coded = entries.some((entry) => entry.code !== 'UNKNOWN');
-  if (status === 404 && request.url.pathname.startsWith('/acr/') && !coded) {
+  if (status === 404 && request.url.pathname.startsWith('/acr/') && !entries.some((entry) => entry.code !== 'UNKNOWN')) {
     // A 404 without an OCI error code on /acr/v1 is a missing API, not a missing repository.
     return new AcrApiRequiredError(`${host} does not offer the ACR metadata API (${request.url.pathname} answered 404${said})`, {
       remedy: { kind: 'stop-declaring-acr-api' },
     });
   }
   if (status === 404) {
-    return new (coded ? NotFoundError : EndpointNotFoundError)(`${subject} not found in ${host}${said}`);
+    return new NotFoundError(`${subject} not found in ${host}${said}`);
   }
   if (status === 405 || codes.has('UNSUPPORTED') || codes.has('REGISTRY_DISALLOWED_OPERATION')) {
-    return new RefusedError(`${host} refused ${request.method} of ${subject}${said || ` (HTTP ${status})`}`);
+    // ACR answers a lock (or a full registry) with REGISTRY_DISALLOWED_OPERATION.
+    const remedy = codes.has('REGISTRY_DISALLOWED_OPERATION') ? { remedy: { kind: 'lift-lock' as const } } : {};
+    return new RefusedError(`${host} refused ${request.method} of ${subject}${said || ` (HTTP ${status})`}`, remedy);
   }
   if (status === 429) {
     return new RegistryError(`${host} is rate limiting requests (HTTP 429)${said}; try again later`);

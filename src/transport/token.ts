@@ -10,6 +10,8 @@ export interface TokenRequest {
   service?: string;
   scopes: string[];
   credential?: Credential;
+  /** The registry the token is for, so a refusal can say where to log in. */
+  registryHost?: string;
 }
 
 export interface BearerToken {
@@ -40,7 +42,8 @@ export async function fetchToken(transport: Transport, tokenRequest: TokenReques
     const said = describeOciErrors(await readOciErrors(response));
     const detail = said ? `: ${said}` : '';
     if (response.status === 401 || response.status === 403) {
-      throw new AuthError(`the token service ${realm.host} rejected the ${credential ? 'credentials' : 'anonymous request'} (HTTP ${response.status})${detail}`);
+      const remedy = tokenRequest.registryHost ? { remedy: { kind: 'log-in' as const, loginServer: tokenRequest.registryHost } } : {};
+      throw new AuthError(`the token service ${realm.host} rejected the ${credential ? 'credentials' : 'anonymous request'} (HTTP ${response.status})${detail}`, remedy);
     }
     throw new RegistryError(`the token service ${realm.host} answered HTTP ${response.status}${detail}`);
   }

@@ -151,6 +151,16 @@ describe.skipIf(missing.length > 0)('manifest commands on ACR', () => {
     expect(parseAzJson(result)).toEqual((await service('/acr/v1/app/_tags/v2')).body.tag);
   });
 
+  it('delete names the referrers that go with their subject, and they are gone after', async () => {
+    const target = withAuth(acr.url, `Bearer ${await adminToken()}`, agent);
+    const subject = await pushImage(target, 'gone', { tags: ['signed'], layerText: 'a signed image\n' });
+    const signature = await pushArtifact(target, 'gone', { tags: [], artifactType: SIGNATURE_TYPE, content: 'sig', subject: subject.descriptor });
+    const result = await acrx('manifest', 'delete', '-n', 'gone:signed', '--yes');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`The registry deletes with it the 1 manifest(s) that refer to it: ${signature.descriptor.digest} (${SIGNATURE_TYPE})`);
+    expect((await acrx('manifest', 'show', '-n', `gone@${signature.descriptor.digest}`)).code).toBe(3);
+  });
+
   it('delete needs --yes without a terminal, deletes the manifest with its tags, and exits 5 on a lock, 3 when missing', async () => {
     const before = acr.requests.length;
     expect(await acrx('manifest', 'delete', '-n', 'gone:a')).toMatchObject({ code: 2, stdout: '' });

@@ -14,7 +14,7 @@ import { CancelledError } from '../../src/errors.js';
 import { isolatedEnv, parseAzJson, runCli } from '../support/cli.js';
 import { describeWithRegistry } from '../support/inject.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
-import { pushImage, SBOM_TYPE, SIGNATURE_TYPE, type RepoTruth } from '../support/seed.js';
+import { pushImage, pushReferrer, SBOM_TYPE, SIGNATURE_TYPE, type RepoTruth } from '../support/seed.js';
 import { requireBinary } from '../support/tools.js';
 
 const sha256 = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -125,6 +125,24 @@ describeWithRegistry('manifest commands on distribution', (registry) => {
     expect(table.stdout.split('\n')[0]).toMatch(/^Digest\s+ArtifactType\s+MediaType\s+Size$/);
   });
 
+  it('warns when --query filters on a field this registry side cannot provide, instead of silently selecting nothing', async () => {
+    const result = await acrx('manifest', 'list-metadata', '-n', 'hello', '--query', "[?lastUpdateTime < '2024-01-01'].digest", '-o', 'tsv');
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    expect(result.stderr).toContain("WARNING: --query reads 'lastUpdateTime', which no item of the result has");
+    const byCreated = await acrx('manifest', 'list-metadata', '-n', 'hello', '--query', "[?createdTime < '2024-01-01'].digest", '-o', 'tsv');
+    const hello = truth.repos.hello as RepoTruth;
+    expect(byCreated.stdout).toBe(`${hello.tags.old}\n`);
+    expect(byCreated.stderr).not.toContain('--query reads');
+  });
+
+  it('show-metadata of an untagged manifest has no tags key, as ACR answers it', async () => {
+    const hello = truth.repos.hello as RepoTruth;
+    const untagged = Object.entries(hello.manifests).find(([, manifest]) => manifest.tags.length === 0)?.[0] as string;
+    const shown = parseAzJson(await acrx('manifest', 'show-metadata', '-n', `hello@${untagged}`)) as Record<string, unknown>;
+    expect(shown.digest).toBe(untagged);
+    expect('tags' in shown).toBe(false);
+  });
+
   it('the run function works with an injected context, without argv', async () => {
     const stdout = new Capture();
     const stderr = new Capture();
@@ -217,8 +235,33 @@ describe.skipIf(!hasRegistry && process.env.CI !== 'true')('manifest delete on a
     } finally {
       await context.close();
     }
-    expect(prompt).toContain(`Are you sure you want to delete the artifact '${pushed.descriptor.digest}' and all manifests that refer to it? (y/n)`);
+    // A registry that leaves referrers behind is not promised to delete them (az's question says it does on ACR).
+    expect(prompt).toContain(`Are you sure you want to delete the artifact '${pushed.descriptor.digest}'? (y/n)`);
     expect(await tags('asked')).toEqual(['v1']);
+  });
+
+  it('says which referrers stay behind when the registry does not delete them with their subject', async () => {
+    const subject = await pushImage(registry.url, 'signed', { tags: ['v1'] });
+    const { referrer } = await pushReferrer(registry.url, 'signed', { subject: subject.descriptor, artifactType: SIGNATURE_TYPE, content: 'a signature' });
+    const result = await runCli(['manifest', 'delete', '-r', registry.host, '-n', 'signed:v1', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`1 manifest(s) refer to it and stay behind without it (this registry does not delete referrers): ${referrer.descriptor.digest} (${SIGNATURE_TYPE})`);
+    expect(sha256(skopeoRaw(registry.host, `signed@${referrer.descriptor.digest}`))).toBe(referrer.descriptor.digest);
+  });
+
+  it('lists a repository with a broken image, leaving out what its missing config would have said, with a warning', async () => {
+    const whole = await pushImage(registry.url, 'broken', { tags: ['whole'], created: '2024-05-05T00:00:00Z' });
+    const broken = await pushImage(registry.url, 'broken', { tags: ['broken'], created: '2024-06-06T00:00:00Z' });
+    const config = JSON.parse(Buffer.from(broken.bytes).toString('utf8')).config.digest as string;
+    const removed = await fetch(`${registry.url}/v2/broken/blobs/${config}`, { method: 'DELETE' });
+    expect(removed.status).toBe(202);
+    const result = await runCli(['manifest', 'list-metadata', '-r', registry.host, '-n', 'broken']);
+    const listed = parseAzJson(result) as Array<{ digest: string; createdTime?: string; tags: string[] }>;
+    expect(listed.find((manifest) => manifest.digest === whole.descriptor.digest)?.createdTime).toBe('2024-05-05T00:00:00Z');
+    const left = listed.find((manifest) => manifest.digest === broken.descriptor.digest);
+    expect(left).toMatchObject({ tags: ['broken'] });
+    expect(left?.createdTime).toBeUndefined();
+    expect(result.stderr).toContain(`the image config ${config} of 'broken@${broken.descriptor.digest}' is missing from the registry`);
   });
 
   it('exits 3 for a missing tag and deletes nothing', async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AcrApiRequiredError, AuthError, CancelledError, EndpointNotFoundError, ExitCode, NotFoundError, PartialFailureError, RefusedError, UsageError } from '../../src/errors.js';
+import { AcrApiRequiredError, ApiNotOfferedError, AuthError, CancelledError, ExitCode, NotFoundError, PartialFailureError, RefusedError, UsageError } from '../../src/errors.js';
 
 describe('error classes decide the exit code', () => {
   it('maps each kind of failure to the contract exit code', () => {
     expect(new UsageError('x').exitCode).toBe(ExitCode.usage);
     expect(new NotFoundError('x').exitCode).toBe(ExitCode.notFound);
-    expect(new EndpointNotFoundError('x')).toBeInstanceOf(NotFoundError);
+    expect(new ApiNotOfferedError('x')).toBeInstanceOf(RefusedError);
     expect(new AuthError('x').exitCode).toBe(ExitCode.auth);
     expect(new AcrApiRequiredError('x').exitCode).toBe(ExitCode.refused);
     expect(new CancelledError().exitCode).toBe(ExitCode.error);

@@ -3,7 +3,7 @@
 import type { ImageReference } from '../../reference/image.js';
 import { defineCommand } from '../command.js';
 import { confirm, ensureCanConfirm } from '../confirm.js';
-import { imageDeletionStatement } from '../deletion.js';
+import { artifactDeletionQuestion, imageDeletionStatement } from '../deletion.js';
 import type { CommandContext } from '../context.js';
 import { flagValue, type RegistryOptions } from '../options.js';
 import { addManifestTarget, parseManifestTarget } from './target.js';
@@ -19,8 +19,7 @@ export async function runDelete(options: DeleteOptions, context: CommandContext)
   const { service } = await context.openRegistry(options.registry);
   const { repository } = options.image;
   const plan = await service.planImageDeletion(options.image);
-  const question = `Are you sure you want to delete the artifact '${plan.digest}' and all manifests that refer to it?`;
-  await confirm(context, imageDeletionStatement(repository, plan), question, options.yes);
+  await confirm(context, imageDeletionStatement(repository, plan), artifactDeletionQuestion(plan), options.yes);
   await service.deleteManifest(repository, plan.digest);
   return undefined;
 }

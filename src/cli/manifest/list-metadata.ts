@@ -22,6 +22,6 @@ export const listMetadataCommand = defineCommand<ListMetadataOptions, ManifestAt
   name: 'list-metadata',
   summary: 'List the metadata of the manifests in a repository.',
   flags: (command) => addOrderOption(addTopOption(addRepositoryTarget(command))),
-  parse: (input) => ({ ...parseRepositoryTarget(input), listing: { ...parseListing(input.values), everyManifest: true } }),
+  parse: (input) => ({ ...parseRepositoryTarget(input), listing: { ...parseListing(input.values), untaggedExpected: true } }),
   run: runListMetadata,
 });

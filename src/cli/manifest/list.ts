@@ -35,7 +35,7 @@ export const listCommand = defineCommand<ListOptions, ManifestDocuments>({
   name: 'list',
   summary: 'List the manifests in a repository.',
   flags: (command) => addOrderOption(addTopOption(addRepositoryTarget(command))),
-  parse: (input) => ({ ...parseRepositoryTarget(input), listing: { ...parseListing(input.values), everyManifest: true } }),
+  parse: (input) => ({ ...parseRepositoryTarget(input), listing: { ...parseListing(input.values), untaggedExpected: true } }),
   run: runList,
   table: manifestTable,
 });

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { parseImage, validateRepositoryName, type ImageReference } from '../../reference/image.js';
 import { splitQualifiedName } from '../../reference/login-server.js';
 import type { CommandInput } from '../spec.js';
-import { addRegistryOptions, parseRegistryOptions, textValue, type RegistryOptions } from '../options.js';
+import { addConnectionOptions, addRegistryFlag, parseRegistryOptions, textValue, type RegistryOptions } from '../options.js';
 
 const BAD_MANIFEST_ARGS =
   "You must provide either a fully qualified manifest specifier such as 'myregistry.azurecr.io/hello-world:latest' as a positional parameter or provide '-r MyRegistry -n hello-world:latest' argument values.";
@@ -14,14 +14,16 @@ const BAD_REPOSITORY_ARGS =
 
 /** A command on one manifest: MANIFEST_ID, or -r and -n NAME:TAG / NAME@DIGEST. */
 export function addManifestTarget(command: Command): Command {
-  command.argument('[MANIFEST_ID...]', "the manifest, fully qualified: 'myregistry.azurecr.io/hello-world:latest' or '...@sha256:...'");
-  return addRegistryOptions(command, 'registry').option('-n, --name <name>', "the artifact: 'name:tag' or 'name@digest' ('name' means 'name:latest')");
+  command.argument('[MANIFEST_ID]', "the manifest, fully qualified: 'myregistry.azurecr.io/hello-world:latest' or '...@sha256:...' (instead of -r/-n)");
+  addRegistryFlag(command, 'registry').option('-n, --name <name>', "the artifact: 'name:tag' or 'name@digest' ('name' means 'name:latest')");
+  return addConnectionOptions(command);
 }
 
 /** A command on one repository: REPO_ID, or -r and -n NAME. */
 export function addRepositoryTarget(command: Command): Command {
-  command.argument('[REPO_ID...]', "the repository, fully qualified: 'myregistry.azurecr.io/hello-world'");
-  return addRegistryOptions(command, 'registry').option('-n, --name <name>', 'the name of the repository');
+  command.argument('[REPO_ID]', "the repository, fully qualified: 'myregistry.azurecr.io/hello-world' (instead of -r/-n)");
+  addRegistryFlag(command, 'registry').option('-n, --name <name>', 'the name of the repository');
+  return addConnectionOptions(command);
 }
 
 export interface ManifestTarget {
@@ -42,8 +44,10 @@ export interface RepositoryTarget {
 export function parseRepositoryTarget(input: CommandInput): RepositoryTarget {
   const positional = input.args[0] !== undefined;
   const { registry, spec } = qualified(input, BAD_REPOSITORY_ARGS);
-  // The repository form carries no tag: a ':' after the login server is a tag or a digest.
-  if (positional && spec.includes(':')) throw new UsageError("The positional parameter 'repo_id' should not include a tag or digest.");
+  // The repository form carries no tag: a ':' or '@' after the login server is a tag or a digest.
+  if (/[:@]/.test(spec)) {
+    throw new UsageError(positional ? "The positional parameter 'repo_id' should not include a tag or digest." : `-n/--name takes a repository here, not an image: '${spec}'`);
+  }
   return { registry, repository: validateRepositoryName(spec) };
 }
 

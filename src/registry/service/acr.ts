@@ -83,14 +83,15 @@ export class AcrRegistryService implements RegistryService {
   }
 
   async planImageDeletion(image: ImageReference): Promise<ImageDeletionPlan> {
-    const { acr } = await this.clients();
+    const { acr, oci } = await this.clients();
     const digest = image.tag === undefined ? image.digest : (await acr.getTag(image.repository, image.tag)).digest;
     if (!digest) throw new RegistryError(`${this.loginServer} described the tag '${image.repository}:${image.tag}' without its digest`);
     const manifest = await acr.getManifest(image.repository, digest);
     const parents = (await acr.listManifests(image.repository))
       .filter((entry) => entry.references?.some((reference) => reference.digest === digest))
       .flatMap((entry) => entry.tags ?? []);
-    return { digest, tags: [...(manifest.tags ?? [])].sort(compareNames), parents: parents.sort(compareNames) };
+    const referrers = await this.oci.referrersOf(oci, image.repository, digest);
+    return { digest, tags: [...(manifest.tags ?? [])].sort(compareNames), parents: parents.sort(compareNames), referrers, referrersGo: true };
   }
 
   async planRepositoryDeletion(repository: string): Promise<RepositoryDeletionPlan> {

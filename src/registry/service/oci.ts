@@ -50,7 +50,7 @@ export class OciRegistryService implements RegistryService {
 
   async listManifests(repository: string, listing: Listing): Promise<ManifestAttributes[]> {
     const { byDigest, details } = await this.inventory(repository, `listing manifests of ${repository}`);
-    if (listing.everyManifest) this.reporter.warn(UNTAGGED_UNSEEN);
+    if (listing.untaggedExpected) this.reporter.warn(UNTAGGED_UNSEEN);
     const manifests: ManifestAttributes[] = [...byDigest.entries()].map(([digest, tags]) => ({ ...(details.get(digest) ?? { digest }), tags }));
     const ordered = listing.orderby
       ? orderByTime(manifests, listing.orderby, (manifest) => manifest.createdTime, (manifest) => manifest.digest)
@@ -78,9 +78,11 @@ export class OciRegistryService implements RegistryService {
     const client = await this.client();
     return this.reporter.progress(`reading ${image.repository}`, async (update) => {
       const document = await client.fetchManifest(image);
-      const detail = await describeManifest(client, image.repository, document);
+      const detail = await describeManifest(client, image.repository, document, (message) => this.reporter.warn(message));
       const { byDigest } = await this.tagMap(client, image.repository, update);
-      return { ...(image.tag ? { name: image.tag } : {}), ...detail, tags: byDigest.get(detail.digest) ?? [] };
+      // An untagged manifest has no `tags` key, as ACR answers it (az's idiom is `[?tags==null]`).
+      const tags = byDigest.get(detail.digest);
+      return { ...(image.tag ? { name: image.tag } : {}), ...detail, ...(tags ? { tags } : {}) };
     });
   }
 
@@ -109,7 +111,19 @@ export class OciRegistryService implements RegistryService {
     const parents = documents
       .filter((document) => document.body.manifests?.some((child) => child.digest === digest))
       .flatMap((document) => byDigest.get(document.descriptor.digest) ?? []);
-    return { digest, tags: byDigest.get(digest) ?? [], parents: parents.sort(compareNames) };
+    const referrers = await this.referrersOf(client, image.repository, digest);
+    return { digest, tags: byDigest.get(digest) ?? [], parents: parents.sort(compareNames), referrers, referrersGo: false };
+  }
+
+  /** Every referrer of a manifest about to go; a registry that cannot say is reported, not fatal. */
+  async referrersOf(client: RegistryClient, repository: string, digest: string): Promise<ReferrerDescriptor[]> {
+    try {
+      return await collectReferrers((subject) => client.listReferrers(repository, subject), digest, { recursive: true });
+    } catch (error) {
+      if (!(error instanceof AcrxError)) throw error;
+      this.reporter.warn(`cannot tell which manifests refer to '${repository}@${digest}': ${error.message}`);
+      return [];
+    }
   }
 
   async planRepositoryDeletion(repository: string): Promise<RepositoryDeletionPlan> {
@@ -163,7 +177,7 @@ export class OciRegistryService implements RegistryService {
     const client = await this.client();
     return this.reporter.progress(label, async (update) => {
       const map = await this.tagMap(client, repository, update);
-      const details = await describeDigests(client, repository, [...map.byDigest.keys()], update);
+      const details = await describeDigests(client, repository, [...map.byDigest.keys()], { progress: update, warn: (message) => this.reporter.warn(message) });
       return { ...map, details };
     });
   }
@@ -174,7 +188,7 @@ export class OciRegistryService implements RegistryService {
 
   private async taggedDigests(client: RegistryClient, repository: string, listing: Listing): Promise<string[]> {
     const { byDigest } = await this.reporter.progress(`listing manifests of ${repository}`, (update) => this.tagMap(client, repository, update));
-    if (listing.everyManifest) this.reporter.warn(UNTAGGED_UNSEEN);
+    if (listing.untaggedExpected) this.reporter.warn(UNTAGGED_UNSEEN);
     return firstItems([...byDigest.keys()].sort(compareNames), listing.top);
   }
 }

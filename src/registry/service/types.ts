@@ -28,10 +28,10 @@ export interface Listing {
   top?: number;
   orderby?: TimeOrder;
   /**
-   * The caller promises the user every manifest (`manifest list-metadata`, `manifest list`): a side
-   * that can see tagged manifests only says so on stderr.
+   * The user expects untagged manifests too (`manifest list-metadata`, `manifest list`): a side that
+   * can see tagged manifests only says so on stderr.
    */
-  everyManifest?: boolean;
+  untaggedExpected?: boolean;
 }
 
 /** What deleting one manifest takes with it, shown before anything is deleted. */
@@ -41,6 +41,10 @@ export interface ImageDeletionPlan {
   tags: string[];
   /** Tags of the multi-platform images (indexes) that list this manifest and will break. */
   parents: string[];
+  /** The manifests that refer to it (signatures, SBOMs), to every depth. */
+  referrers: ReferrerDescriptor[];
+  /** Whether the registry deletes them with it (ACR does; distribution leaves them without a subject). */
+  referrersGo: boolean;
 }
 
 export interface RepositoryDeletionPlan {

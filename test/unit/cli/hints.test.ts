@@ -12,6 +12,7 @@ describe('remedies in the words of the command line', () => {
     [{ kind: 'sign-in-to-entra' }, /sign in to Microsoft Entra ID/],
     [{ kind: 'declare-acr-api' }, /set ACRX_ACR_API=1$/],
     [{ kind: 'stop-declaring-acr-api' }, /unset ACRX_ACR_API/],
+    [{ kind: 'lift-lock' }, /'acrx manifest update-metadata' and --write-enabled true --delete-enabled true$/],
     [{ kind: 'delete-whole-image', image: 'hello:v1' }, /'acrx repository delete --image hello:v1' removes the manifest with all its tags$/],
   ];
   it.each(cases)('%o', (remedy, expected) => {

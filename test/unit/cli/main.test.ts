@@ -1,6 +1,6 @@
 // Bad input never reaches the network; broken registries give one line naming the host and exit 1.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -128,11 +128,16 @@ describe('broken registries: exit 1 with the host and what happened', () => {
 
 describe('a --ca-file that holds no certificate', () => {
   it('is a usage error before any request', async () => {
-    const notPem = join(mkdtempSync(join(tmpdir(), 'acrx-ca-')), 'ca.txt');
-    writeFileSync(notPem, 'this is not a certificate\n');
-    const result = await runCli(['repository', 'list', '-n', server.origin.host, '--ca-file', notPem]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`ERROR: --ca-file '${notPem}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)\n`);
-    expect(server.requests).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'acrx-ca-'));
+    try {
+      const notPem = join(dir, 'ca.txt');
+      writeFileSync(notPem, 'this is not a certificate\n');
+      const result = await runCli(['repository', 'list', '-n', server.origin.host, '--ca-file', notPem]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`ERROR: --ca-file '${notPem}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)\n`);
+      expect(server.requests).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -79,3 +79,16 @@ describe('compileQuery', () => {
     expect(data).toEqual(MANIFESTS);
   });
 });
+
+describe('fields a query reads that the result does not have', () => {
+  it('names a field no object of the result has, at any depth', () => {
+    const query = compileQuery("[?lastUpdateTime < '2024-01-01'].digest");
+    expect(query.absentFields([{ digest: 'a', createdTime: '2023' }])).toEqual(['lastUpdateTime']);
+    expect(query.absentFields([{ digest: 'a', lastUpdateTime: '2023' }])).toEqual([]);
+    expect(compileQuery('[].config.created').absentFields([{ config: { created: 'x' } }])).toEqual([]);
+  });
+  it('says nothing about results without objects, or about literals', () => {
+    expect(compileQuery('[?name == `x`]').absentFields([])).toEqual([]);
+    expect(compileQuery('[?contains(@, `{"zzz": 1}`)]').absentFields([{ a: 1 }])).toEqual([]);
+  });
+});

@@ -56,6 +56,21 @@ describe('bearer auth', () => {
     expect(registry.requests.filter((r) => r.url.startsWith('/v2/'))).toHaveLength(4);
   });
 
+  it('shares one token request among requests in flight together', async () => {
+    const registry = await bearerRegistry();
+    // The credential arrives late, as a credential helper's answer does: every request is waiting on it.
+    const { transport } = createAuth(base, { registry: registry.origin, credentials: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 20)) });
+    await (await transport({ method: 'GET', url: new URL('/v2/', registry.url), headers: {}, probe: true })).discard();
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => transport({ method: 'GET', url: new URL('/v2/a/tags/list', registry.url), headers: {}, scopes: ['repository:a:pull'] })),
+    );
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      await response.discard();
+    }
+    expect(tokenRequests(registry)).toHaveLength(1);
+  });
+
   it('asks for a new token when the registry says insufficient_scope', async () => {
     const registry = await bearerRegistry();
     const { transport } = createAuth(base, { registry: registry.origin, credentials: async () => undefined });

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runHelperProcess } from '../dist/credential-helper/main.js';
+import { runHelperProcess } from '../dist/docker-credential-acrx.js';
 
 await runHelperProcess();

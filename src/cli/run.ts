@@ -1,5 +1,6 @@
 // Process glue for bin/acrx.js: real streams, Ctrl-C as exit 130, the exit code.
 import { setMaxListeners } from 'node:events';
+import { useBaselineWasm } from '../util/wasm-baseline.js';
 
 export async function run(): Promise<void> {
   const args = process.argv.slice(2);
@@ -9,6 +10,7 @@ export async function run(): Promise<void> {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
+  useBaselineWasm();
   const { main } = await import('./main.js');
   const controller = new AbortController();
   // Every in-flight request listens on this one signal; thousands may be pending in a large listing.

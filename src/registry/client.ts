@@ -256,18 +256,23 @@ export class RegistryClient {
   }
 
   /**
-   * Resolves every tag to its manifest descriptor, a bounded number of HEADs at a time. A tag that is
-   * gone by the time it is asked for (deleted while listing) is left out and reported to `onVanished`.
+   * Reads the manifest of every tag, a bounded number of GETs at a time: one kept-alive request per tag
+   * answers both the digest and what the manifest says (a HEAD would close the connection in undici, and
+   * the manifest would still have to be fetched). Each document goes to `onManifest` as it arrives; only
+   * descriptors are kept. A tag gone by the time it is asked for (deleted while listing) is left out and
+   * reported to `onVanished`.
    */
   async resolveTags(
     repository: string,
     tags: readonly string[],
-    hooks: { onProgress?: (done: number) => void; onVanished?: (tag: string) => void } = {},
+    hooks: { onProgress?: (done: number) => void; onVanished?: (tag: string) => void; onManifest?: (tag: string, document: ManifestDocument) => void } = {},
   ): Promise<Map<string, Descriptor>> {
     let done = 0;
     const descriptors = await this.mapConcurrent(tags, async (tag) => {
       try {
-        return await this.resolveManifest({ repository, tag });
+        const document = await this.fetchManifest({ repository, tag });
+        hooks.onManifest?.(tag, document);
+        return document.descriptor;
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         hooks.onVanished?.(tag);

@@ -8,12 +8,16 @@ import { IMAGE_CONFIG_TYPES } from './media-types.js';
 const CREATED_ANNOTATION = 'org.opencontainers.image.created';
 const EMPTY_CONFIG = 'application/vnd.oci.empty.v1+json';
 
+/** Reads an image config blob (as JSON); listings share one that reads each config once. */
+export type ConfigReader = (config: Descriptor) => Promise<unknown>;
+
 /** `warn` hears of what could not be read (a config blob gone from the registry); the rest is still described. */
 export async function describeManifest(
   client: RegistryClient,
   repository: string,
   document: ManifestDocument,
   warn: (message: string) => void,
+  readConfig: ConfigReader = (config) => client.fetchJsonBlob(repository, config),
 ): Promise<ManifestAttributes> {
   const { descriptor, body } = document;
   const detail: ManifestAttributes = { digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size };
@@ -36,7 +40,7 @@ export async function describeManifest(
     detail.imageSize = descriptor.size + config.size + layers.reduce((sum, layer) => sum + layer.size, 0);
     const artifactType = body.artifactType ?? (IMAGE_CONFIG_TYPES.has(config.mediaType) || config.mediaType === EMPTY_CONFIG ? undefined : config.mediaType);
     if (artifactType) detail.artifactType = artifactType;
-    if (IMAGE_CONFIG_TYPES.has(config.mediaType)) Object.assign(detail, await readImageConfig(client, repository, config, detail.digest, warn));
+    if (IMAGE_CONFIG_TYPES.has(config.mediaType)) Object.assign(detail, await readImageConfig(readConfig, repository, config, detail.digest, warn));
   } else if (body.artifactType) {
     detail.artifactType = body.artifactType;
   }
@@ -47,7 +51,7 @@ export async function describeManifest(
 }
 
 async function readImageConfig(
-  client: RegistryClient,
+  readConfig: ConfigReader,
   repository: string,
   config: Descriptor,
   manifest: string,
@@ -55,7 +59,7 @@ async function readImageConfig(
 ): Promise<Partial<ManifestAttributes>> {
   let parsed: unknown;
   try {
-    parsed = await client.fetchJsonBlob(repository, config);
+    parsed = await readConfig(config);
   } catch (error) {
     // One broken image must not hide the rest of a listing, least of all from a clean-up.
     if (!(error instanceof NotFoundError)) throw error;

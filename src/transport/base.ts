@@ -1,9 +1,10 @@
 // The bottom layer: one keep-alive connection pool (undici) that every request of a run shares.
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ConfigFileError, ConnectionError, RegistryError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from './types.js';
+import { Agent, EnvHttpProxyAgent } from './undici.js';
 
 export interface ConnectionOptions {
   /** Skip TLS certificate verification (--insecure). */
@@ -64,11 +65,12 @@ export function createBaseTransport(dispatcher: Dispatcher): Transport {
   return async (req: HttpRequest): Promise<HttpResponse> => {
     let answer: Dispatcher.ResponseData;
     try {
-      answer = await request(req.url, {
+      answer = await dispatcher.request({
+        origin: req.url.origin,
+        path: `${req.url.pathname}${req.url.search}`,
         method: req.method,
         headers: req.headers,
         body: req.body ?? null,
-        dispatcher,
         signal: req.signal ?? null,
       });
     } catch (error) {

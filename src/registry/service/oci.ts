@@ -6,7 +6,7 @@ import { formatImage, type ImageReference, type TaggedImage } from '../../refere
 import type { ImageAttributes, JsonObject, ManifestAttributes, ReferrerDescriptor, RepositoryAttributes, TagAttributes } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
 import { describeManifest } from '../describe.js';
-import { describeDigests, mapTags, readManifests, type TagMap } from '../inventory.js';
+import { describeDocuments, mapTags, type TagMap } from '../inventory.js';
 import { INDEX_TYPES } from '../media-types.js';
 import { compareNames, firstItems, orderByTime, sortNames } from '../ordering.js';
 import { collectReferrers, type ReferrerQuery } from '../referrers.js';
@@ -59,11 +59,14 @@ export class OciRegistryService implements RegistryService {
   }
 
   async readManifests(repository: string, listing: Listing): Promise<JsonObject[]> {
-    const client = await this.client();
-    const digests = listing.orderby
-      ? (await this.listManifests(repository, listing)).map((manifest) => manifest.digest)
-      : await this.taggedDigests(client, repository, listing);
-    return this.reporter.progress(`reading manifests of ${repository}`, (update) => readManifests(client, repository, digests, update));
+    // The documents the tag GETs answered: nothing is fetched twice.
+    const { documents, details } = await this.inventory(repository, `reading manifests of ${repository}`, { describe: listing.orderby !== undefined });
+    if (listing.untaggedExpected) this.reporter.warn(UNTAGGED_UNSEEN);
+    const digests = [...documents.keys()];
+    const ordered = listing.orderby
+      ? orderByTime(digests, listing.orderby, (digest) => details.get(digest)?.createdTime, (digest) => digest)
+      : digests.sort(compareNames);
+    return firstItems(ordered, listing.top).map((digest) => (documents.get(digest) as ManifestDocument).json);
   }
 
   async getRepository(repository: string): Promise<RepositoryAttributes> {
@@ -105,11 +108,9 @@ export class OciRegistryService implements RegistryService {
   async planImageDeletion(image: ImageReference): Promise<ImageDeletionPlan> {
     const client = await this.client();
     const { digest } = await client.resolveManifest(image);
-    const { byTag, byDigest } = await this.reporter.progress(`finding every tag on ${digest}`, (update) => this.tagMap(client, image.repository, update));
-    const indexes = [...new Set([...byTag.values()].filter((d) => INDEX_TYPES.has(d.mediaType) && d.digest !== digest).map((d) => d.digest))];
-    const documents = await client.mapConcurrent(indexes, (index) => client.fetchManifest({ repository: image.repository, digest: index }));
-    const parents = documents
-      .filter((document) => document.body.manifests?.some((child) => child.digest === digest))
+    const { byDigest, documents } = await this.reporter.progress(`finding every tag on ${digest}`, (update) => this.tagMap(client, image.repository, update));
+    const parents = [...documents.values()]
+      .filter((document) => INDEX_TYPES.has(document.descriptor.mediaType) && document.body.manifests?.some((child) => child.digest === digest))
       .flatMap((document) => byDigest.get(document.descriptor.digest) ?? []);
     const referrers = await this.referrersOf(client, image.repository, digest);
     return { digest, tags: byDigest.get(digest) ?? [], parents: parents.sort(compareNames), referrers, referrersGo: false };
@@ -173,11 +174,13 @@ export class OciRegistryService implements RegistryService {
     );
   }
 
-  private async inventory(repository: string, label: string) {
+  /** Every tag with its manifest, and (unless not needed) what each distinct manifest and config say. */
+  private async inventory(repository: string, label: string, options: { describe: boolean } = { describe: true }) {
     const client = await this.client();
     return this.reporter.progress(label, async (update) => {
       const map = await this.tagMap(client, repository, update);
-      const details = await describeDigests(client, repository, [...map.byDigest.keys()], { progress: update, warn: (message) => this.reporter.warn(message) });
+      const warn = (message: string) => this.reporter.warn(message);
+      const details = options.describe ? await describeDocuments(client, repository, map.documents, { progress: update, warn }) : new Map<string, ManifestAttributes>();
       return { ...map, details };
     });
   }
@@ -186,9 +189,4 @@ export class OciRegistryService implements RegistryService {
     return mapTags(client, repository, { progress: update, warn: (message) => this.reporter.warn(message) });
   }
 
-  private async taggedDigests(client: RegistryClient, repository: string, listing: Listing): Promise<string[]> {
-    const { byDigest } = await this.reporter.progress(`listing manifests of ${repository}`, (update) => this.tagMap(client, repository, update));
-    if (listing.untaggedExpected) this.reporter.warn(UNTAGGED_UNSEEN);
-    return firstItems([...byDigest.keys()].sort(compareNames), listing.top);
-  }
 }

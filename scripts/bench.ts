@@ -14,7 +14,7 @@ import { requireBinary } from '../test/support/tools.js';
 const TAGS = Number(process.env.ACRX_BENCH_TAGS ?? 2000);
 const IMAGES = 40;
 const ROUNDS = Number(process.env.ACRX_BENCH_ROUNDS ?? 3);
-const ACRX = fileURLToPath(new URL('../bin/acrx.js', import.meta.url));
+const ACRX = fileURLToPath(new URL('../bin/acrx.cjs', import.meta.url));
 
 interface Sample {
   seconds: number;

@@ -3,7 +3,7 @@
 // the spinner, the registry stack for --help) stay in chunks of their own, loaded on first use;
 // @azure/identity is left outside the bundle and loaded from node_modules only for Entra ID.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,3 +29,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The --help texts bin/acrx.cjs answers from without loading the CLI.
+const { helpTexts } = await import(new URL('../dist/acrx.js', import.meta.url).href);
+writeFileSync(new URL('../dist/help.json', import.meta.url), `${JSON.stringify(await helpTexts())}\n`);

@@ -6,7 +6,7 @@ import { startRegistry, type RunningRegistry } from '../test/support/registry.js
 import { seedSmallSample } from '../test/support/seed.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const acrxEntry = path.join(repoRoot, 'bin', 'acrx.js');
+const acrxEntry = path.join(repoRoot, 'bin', 'acrx.cjs');
 
 function tour(host: string): string[][] {
   return [

@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { AcrxError, ExitCode, InterruptedError } from '../errors.js';
 import { colorAllowed, Status } from '../output/status.js';
 import type { Io } from './context.js';
+import { HELP_WIDTH } from './help-texts.js';
 import { withRemedy } from './hints.js';
 import { buildProgram } from './program.js';
 
@@ -10,15 +11,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const program = buildProgram(io);
   const debug = argv.includes('--debug');
   const status = new Status(io.stderr, debug ? 'debug' : 'normal', colorAllowed(io.stderr, io.env));
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
-    outputError: () => undefined,
-  });
-  for (const command of allCommands(program)) {
+  for (const command of [program, ...allCommands(program)]) {
     command.exitOverride();
-    command.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: () => undefined });
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined,
+      // The width of the terminal acrx writes to, else 80, as bin/acrx.cjs's stored help assumes.
+      getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : HELP_WIDTH),
+    });
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,15 +1,14 @@
-// Process glue for bin/acrx.js: real streams, Ctrl-C as exit 130, the exit code.
+// Process glue for bin/acrx.cjs: real streams, Ctrl-C as exit 130, the exit code.
 import { setMaxListeners } from 'node:events';
 import { useBaselineWasm } from '../util/wasm-baseline.js';
 
+/** Every command's --help text, for the build to store beside the bundle (see help-texts.ts). */
+export async function helpTexts(): Promise<Record<string, string>> {
+  return (await import('./help-texts.js')).helpTexts();
+}
+
 export async function run(): Promise<void> {
   const args = process.argv.slice(2);
-  // `acrx --version` is what scripts call most often to check the tool: answer it without loading anything.
-  if (args.length === 1 && args[0] === '--version') {
-    const { packageVersion } = await import('../version.js');
-    process.stdout.write(`${packageVersion()}\n`);
-    return;
-  }
   useBaselineWasm();
   const { main } = await import('./main.js');
   const controller = new AbortController();

@@ -1,5 +1,5 @@
 // Runs acrx the two ways tests need: in-process through main() (fast, same code path as the binary),
-// and as a real child process of bin/acrx.js (for what only a process shows: exit codes, signals, stdin).
+// and as a real child process of bin/acrx.cjs (for what only a process shows: exit codes, signals, stdin).
 import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-export const ACRX_BIN = fileURLToPath(new URL('../../bin/acrx.js', import.meta.url));
+export const ACRX_BIN = fileURLToPath(new URL('../../bin/acrx.cjs', import.meta.url));
 
 export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const HELPER_BIN = fileURLToPath(new URL('../../bin/docker-credential-acrx.js', import.meta.url));
+export const HELPER_BIN = fileURLToPath(new URL('../../bin/docker-credential-acrx.cjs', import.meta.url));
 
 export interface HelperPath {
   dir: string;

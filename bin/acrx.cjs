@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// acrx. The answers scripts ask for most often come straight from files beside the bundle, without
+// loading the CLI: `--version`, and `--help` when stdout is not a terminal (the help texts are
+// rendered at build time for that case: 80 columns, no colour). CommonJS, so that these paths do not
+// start Node's ES module loader either.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const args = process.argv.slice(2);
+const last = args[args.length - 1];
+const help = !process.stdout.isTTY && (last === '--help' || last === '-h') ? storedHelp(args.slice(0, -1)) : undefined;
+if (args.length === 1 && args[0] === '--version') {
+  process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
+} else {
+  // Node 22.1+ keeps compiled code between runs; older Node has no such cache and skips this.
+  require('node:module').enableCompileCache?.();
+  import('../dist/acrx.js').then(({ run }) => run());
+}
+
+function storedHelp(path) {
+  try {
+    const texts = JSON.parse(readFileSync(join(__dirname, '..', 'dist', 'help.json'), 'utf8'));
+    return Object.hasOwn(texts, path.join(' ')) ? texts[path.join(' ')] : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,8 @@ export function compareNames(a: string, b: string): number {
 }
 
 export function sortNames(names: readonly string[]): string[] {
-  return [...names].sort(compareNames);
+  // The default sort orders strings by UTF-16 code units, as compareNames does, and faster.
+  return [...names].sort();
 }
 
 /** Orders by a timestamp; items without one go last, ties by `name`. */

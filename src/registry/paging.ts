@@ -39,10 +39,11 @@ export interface PagedListOptions<T> {
 }
 
 export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
-  const items: T[] = [];
+  let items: T[] = [];
   const visited = new Set<string>();
   const cursors = new Set<string>();
-  const seen = new Set<string>();
+  // Keys already listed, to drop what a later page repeats; made once there is a later page.
+  let seen: Set<string> | undefined;
   let pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   let url: URL | undefined = options.sizedPages === false ? new URL(options.url.href) : withPageSize(options.url, pageSize, options.limit);
 
@@ -78,14 +79,28 @@ export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
     if (cursor !== null) cursors.add(cursor);
 
     const page: T[] = pageItems(await response.json(), options, url);
-    const fresh = page.filter((item) => !seen.has(options.keyOf(item)));
-    for (const item of fresh) seen.add(options.keyOf(item));
-    items.push(...fresh);
+    // Plain loops: a registry may send 100,000 tags in one page.
+    let freshCount = page.length;
+    if (items.length === 0) {
+      items = page;
+    } else {
+      seen ??= new Set(items.map(options.keyOf));
+      freshCount = 0;
+      for (const item of page) {
+        const key = options.keyOf(item);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        items.push(item);
+        freshCount++;
+      }
+    }
     options.onPage?.(items.length);
     if (options.limit !== undefined && items.length >= options.limit) return items.slice(0, options.limit);
 
     const link = nextLink(response.headers['link']);
-    const probe: URL | undefined = options.probeWithoutLink !== false ? probeWithoutLink(url, page.map(options.keyOf), fresh.length) : undefined;
+    const lastItem = page[page.length - 1];
+    const probe: URL | undefined =
+      options.probeWithoutLink !== false ? probeWithoutLink(url, page.length, lastItem === undefined ? undefined : options.keyOf(lastItem), freshCount) : undefined;
     const next: URL | undefined = link ? new URL(link, url) : probe;
     if (!next) break;
     if (!sameOrigin(next, url)) {
@@ -107,11 +122,10 @@ export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
  * A full page without a Link may be a registry that pages only by `last`: ask once more after the last
  * item. Registries that ignore `last` answer with what was already seen, and the listing ends there.
  */
-function probeWithoutLink(url: URL, page: string[], freshCount: number): URL | undefined {
+function probeWithoutLink(url: URL, pageLength: number, last: string | undefined, freshCount: number): URL | undefined {
   const requested = Number(url.searchParams.get('n'));
-  const last = page[page.length - 1];
   // More than n means the registry ignores n and sent everything.
-  if (!last || freshCount === 0 || page.length !== requested) return undefined;
+  if (!last || freshCount === 0 || pageLength !== requested) return undefined;
   const probe = new URL(url.href);
   probe.searchParams.set('last', last);
   return probe;
@@ -130,10 +144,20 @@ function pageItems<T>(body: unknown, options: PagedListOptions<T>, url: URL): T[
   if (!Array.isArray(list)) {
     throw new RegistryError(`${url.host} answered ${url.pathname} without a '${options.itemsKey}' list; is it an OCI registry?`);
   }
-  return list.flatMap((value: JsonValue) => {
+  // Items usually pass as they are: copy the list only from the first one that does not.
+  const values = list as JsonValue[];
+  let items: T[] | undefined;
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index] as JsonValue;
     const item = options.parseItem(value);
-    return item === undefined ? [] : [item];
-  });
+    if (items) {
+      if (item !== undefined) items.push(item);
+    } else if (item !== (value as unknown)) {
+      items = values.slice(0, index) as unknown as T[];
+      if (item !== undefined) items.push(item);
+    }
+  }
+  return items ?? (values as unknown as T[]);
 }
 
 /** Lists of names (catalog, tags): non-empty strings. */

@@ -123,6 +123,11 @@ function plain(value: unknown, indent: string): string {
 }
 
 export function formatJson(value: unknown, color = false): string {
+  // A list of names (tags, repositories) can be 100,000 long: JSON.stringify lays out an array of
+  // strings exactly as json.dumps does, with the same escapes, natively.
+  if (!color && Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    return `${JSON.stringify(value, null, 2)}\n`;
+  }
   if (!color) return plain(value, '') + '\n';
   let out = '';
   emit(value, '', (kind, text) => {

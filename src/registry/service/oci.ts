@@ -34,7 +34,8 @@ export class OciRegistryService implements RegistryService {
     const names = await this.reporter.progress(`listing tags of ${repository}`, (update) =>
       client.listTags(repository, (count) => update(`listing tags of ${repository}: ${count}`)),
     );
-    return firstItems(sortNames(names), listing.top);
+    // The listing is ours: sorted in place, not copied (it may hold 100,000 names).
+    return firstItems(names.sort(), listing.top);
   }
 
   async listTags(repository: string, listing: Listing): Promise<TagAttributes[]> {

@@ -1,6 +1,5 @@
 // Talks to a docker credential helper (`docker-credential-NAME`) per the docker-credential-helpers
 // protocol: one verb as the argument, the payload on stdin, the answer (or the error) on stdout.
-import { spawn } from 'node:child_process';
 import { CredentialHelperError, CredentialsNotFoundError } from '../errors.js';
 
 const HELPER_TIMEOUT_MS = 30_000;
@@ -12,8 +11,10 @@ export interface HelperCredential {
 }
 
 /** Runs `docker-credential-<name> <verb>` and returns its stdout. */
-export function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list', input: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list', input: string, env: NodeJS.ProcessEnv): Promise<string> {
   const program = `docker-credential-${name}`;
+  // Loaded on first use: most runs never start a helper.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(program, [verb], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: HELPER_TIMEOUT_MS });
     let stdout = '';

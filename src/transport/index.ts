@@ -40,4 +40,4 @@ export function createConnection(options: TransportOptions): Connection {
     close: () => dispatcher.close(),
   };
 }
-export { negotiateProtocol } from './protocol.js';
+export { withProtocolFallback } from './protocol.js';

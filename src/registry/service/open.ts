@@ -3,7 +3,7 @@
 // through the OCI API alone. Nothing connects until the first request needs to.
 import { AuthError, UsageError } from '../../errors.js';
 import { registryBaseUrl, type RegistryTarget } from '../../reference/login-server.js';
-import { createConnection, negotiateProtocol, type Connection, type Credential, type CredentialSource, type RegistryAuth, type Transport } from '../../transport/index.js';
+import { createConnection, withProtocolFallback, type Connection, type Credential, type CredentialSource, type RegistryAuth, type Transport } from '../../transport/index.js';
 import { AcrClient } from '../acr.js';
 import { DEFAULT_CONCURRENCY, RegistryClient } from '../client.js';
 import { AcrRegistryService } from './acr.js';
@@ -70,14 +70,17 @@ export function openSession(options: SessionOptions): RegistrySession {
         ...(options.extraCa ? { extraCa: options.extraCa } : {}),
         ...(options.trace ? { trace: options.trace } : {}),
       });
-      const negotiated = await negotiateProtocol(connection.plain, target, signal);
-      const registry = registryBaseUrl(negotiated);
-      reporter.info(`registry ${negotiated.loginServer} over ${negotiated.protocol === 'https:' ? 'HTTPS' : 'plain HTTP'}`);
-      const plain = connection.plain;
-      const auth = connection.withAuth(registry, credentialSource(options, plain, registry), options.now);
-      const client = new RegistryClient(negotiated, auth.transport, { concurrency, signal });
-      await client.ping();
-      return { client, acr: new AcrClient(auth.transport, registry, signal), auth };
+      const opened = connection;
+      // The ping (GET /v2/) is the first request: over HTTPS, and for a loopback registry that answers
+      // in plain HTTP, once more over plain HTTP.
+      return withProtocolFallback(target, async (reached) => {
+        const registry = registryBaseUrl(reached);
+        const auth = opened.withAuth(registry, credentialSource(options, opened.plain, registry), options.now);
+        const client = new RegistryClient(reached, auth.transport, { concurrency, signal });
+        await client.ping();
+        reporter.info(`registry ${reached.loginServer} over ${reached.protocol === 'https:' ? 'HTTPS' : 'plain HTTP'}`);
+        return { client, acr: new AcrClient(auth.transport, registry, signal), auth };
+      });
     })());
 
   const oci = new OciRegistryService(target.loginServer, async () => (await connect()).client, reporter);

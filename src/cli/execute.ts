@@ -5,10 +5,17 @@ import { createContext, type Io } from './context.js';
 import { parseGlobalOptions } from './options.js';
 
 export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options, Result>, input: CommandInput): Promise<void> {
-  const context = await createContext(parseGlobalOptions(input.values), io);
+  const global = parseGlobalOptions(input.values);
+  const context = await createContext(global.output === 'tree' ? { ...global, output: 'json' } : global, io);
+  const unconfigured = global.output === undefined && !io.env.ACRX_OUTPUT && !context.config.defaults?.output;
+  const tree = spec.tree && global.query === undefined && (global.output === 'tree' || (unconfigured && io.stdout.isTTY === true));
   try {
     const options = spec.parse(input);
     const result = await spec.run(options, context);
+    if (tree && spec.tree && result !== undefined) {
+      io.stdout.write(spec.tree(result));
+      return;
+    }
     for (const field of context.query?.absentFields(result) ?? []) {
       context.status.warn(`--query reads '${field}', which no item of the result has (fields a registry cannot provide are left out), so it may select nothing`);
     }

@@ -43,9 +43,9 @@ export interface GlobalOptions {
   onlyShowErrors: boolean;
 }
 
-export function addGlobalOptions(command: Command): Command {
+export function addGlobalOptions(command: Command, extraFormats: readonly string[] = []): Command {
   return command
-    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS as string[]))
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS, ...extraFormats]))
     .option('--query <jmespath>', 'JMESPath query string; see http://jmespath.org/ for more information and examples')
     .option('--verbose', 'increase logging verbosity; use --debug for full debug logs')
     .option('--debug', 'increase logging verbosity to show all debug logs, with every secret redacted')
@@ -88,8 +88,8 @@ export type RegistryFlag = 'name' | 'registry';
 const REGISTRY_HELP = 'registry name (myreg → myreg.azurecr.io) or login server (ghcr.io, localhost:5000); default: ACRX_REGISTRY or the configured default';
 
 /** The registry flag and the connection flags (plus the global ones). */
-export function addRegistryOptions(command: Command, flag: RegistryFlag = 'name'): Command {
-  return addConnectionOptions(addRegistryFlag(command, flag));
+export function addRegistryOptions(command: Command, flag: RegistryFlag = 'name', extraFormats: readonly string[] = []): Command {
+  return addConnectionOptions(addRegistryFlag(command, flag), extraFormats);
 }
 
 export function addRegistryFlag(command: Command, flag: RegistryFlag): Command {
@@ -97,7 +97,7 @@ export function addRegistryFlag(command: Command, flag: RegistryFlag): Command {
 }
 
 /** How to reach the registry and with which credentials (plus the global flags). */
-export function addConnectionOptions(command: Command): Command {
+export function addConnectionOptions(command: Command, extraFormats: readonly string[] = []): Command {
   return addGlobalOptions(
     addSuffixOption(command)
       .option('-u, --username <username>', 'username for the registry')
@@ -107,6 +107,7 @@ export function addConnectionOptions(command: Command): Command {
       .option('--insecure', 'skip TLS certificate verification')
       .option('--ca-file <file>', 'PEM file of extra CA certificates to trust')
       .addOption(new Option('--concurrency <n>', 'requests in flight for per-tag work').hideHelp()),
+    extraFormats,
   );
 }
 

@@ -2,6 +2,7 @@
 // what a command does is loaded only when it runs, so `acrx --help` stays light.
 import { Command } from 'commander';
 import { packageVersion } from '../version.js';
+import { addArtifactGroup } from './artifact/index.js';
 import { addConfigureCommand } from './configure/index.js';
 import type { Io } from './context.js';
 import { addLoginCommands } from './login/index.js';
@@ -16,6 +17,7 @@ export function buildProgram(io: Io): Command {
     .showSuggestionAfterError(true);
   addRepositoryGroup(program, io);
   addManifestGroup(program, io);
+  addArtifactGroup(program, io);
   addLoginCommands(program, io);
   addTagGroup(program, io);
   addConfigureCommand(program, io);

@@ -24,4 +24,9 @@ export interface CommandSpec<Options, Result> {
   run(options: Options, context: CommandContext): Promise<Result>;
   /** az's table transformer for this command, where az has one. */
   table?(result: Result): TableRows;
+  /**
+   * A tree drawing of the result (`-o tree`, and the default on a terminal when no output format is
+   * configured), for commands whose result is a graph, as `oras discover` draws it.
+   */
+  tree?(result: Result): string;
 }

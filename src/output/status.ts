@@ -1,6 +1,7 @@
 // Everything acrx writes to stderr: warnings, errors, verbose and debug lines, and progress.
 // TTY and colour decisions are made here and nowhere else.
 import { Chalk, type ChalkInstance } from 'chalk';
+import { TransferBars, transferLines, type Transfer } from './transfers.js';
 
 export type Verbosity = 'errors' | 'normal' | 'verbose' | 'debug';
 
@@ -27,6 +28,7 @@ const PAINT: Record<Level, (chalk: ChalkInstance) => ChalkInstance> = {
 export class Status {
   private spinnerActive = false;
   private readonly chalk: ChalkInstance;
+  private bars: TransferBars | undefined;
 
   constructor(
     private readonly stderr: OutputStream,
@@ -66,10 +68,7 @@ export class Status {
    * without a TTY (or with --only-show-errors / --debug) nothing is drawn.
    */
   async progress<T>(label: string, task: (report: (text: string) => void) => Promise<T>): Promise<T> {
-    // A terminal that reports no width (some pseudo-terminals) would make the spinner redraw endlessly.
-    const sized = (this.stderr.columns ?? 0) > 0;
-    const interactive = this.stderr.isTTY === true && sized && this.verbosity === 'normal' && !this.spinnerActive;
-    if (!interactive) return task(() => undefined);
+    if (!this.interactive() || this.spinnerActive || this.bars) return task(() => undefined);
     const { default: ora } = await import('ora');
     const spinner = ora({ text: label, stream: this.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
     this.spinnerActive = true;
@@ -81,6 +80,18 @@ export class Status {
       spinner.stop();
       this.spinnerActive = false;
     }
+  }
+
+  /** A blob moving: a bar on a terminal, a line per blob with --verbose elsewhere, otherwise nothing. */
+  transfer(label: string, total: number): Transfer {
+    if (this.interactive()) return (this.bars ??= new TransferBars(this.stderr)).start(label, total);
+    if (this.verbosity === 'verbose' || this.verbosity === 'debug') return transferLines((line) => this.info(line))(label, total);
+    return { advance: () => undefined, done: () => undefined };
+  }
+
+  private interactive(): boolean {
+    // A terminal that reports no width (some pseudo-terminals) would make a redraw loop endlessly.
+    return this.stderr.isTTY === true && (this.stderr.columns ?? 0) > 0 && this.verbosity === 'normal';
   }
 
   private line(level: Level, message: string): void {

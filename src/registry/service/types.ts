@@ -19,6 +19,8 @@ import type { ReferrerQuery } from '../referrers.js';
 /** Where a long task shows progress and where warnings and details go (stderr, decided above). */
 export interface Reporter {
   progress<T>(label: string, task: (update: (text: string) => void) => Promise<T>): Promise<T>;
+  /** A blob being pushed or pulled: bytes as they move, then how it ended. */
+  transfer(label: string, total: number): { advance(bytes: number): void; done(outcome: string): void };
   warn(message: string): void;
   info(message: string): void;
 }

@@ -1,0 +1,77 @@
+// The referrers tag schema of the distribution spec, for registries without the referrers API: the
+// referrers of `alg:hex` are listed in an image index under the tag `alg-hex`. Whoever pushes or
+// deletes a referrer there keeps that index up to date, without losing what a concurrent writer added:
+// read, merge, write (If-Match where the registry honours it), read again to check, retry.
+import { RegistryError } from '../errors.js';
+import type { ReferrerDescriptor } from '../registry/attributes.js';
+import { referrersTag } from '../registry/referrers.js';
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
+export interface IndexState {
+  /** The index manifest's own digest. */
+  digest: string;
+  referrers: ReferrerDescriptor[];
+  /** The registry's ETag of it, to write with If-Match. */
+  etag?: string;
+}
+
+/** What keeping the index needs of the registry. */
+export interface IndexStore {
+  /** The index under `tag`, or undefined when there is none. */
+  read(tag: string): Promise<IndexState | undefined>;
+  /**
+   * PUT the index under `tag`; with `ifMatch`, only over that version. The new index's digest, or
+   * undefined when the registry refused because the index changed meanwhile (412).
+   */
+  write(tag: string, bytes: Buffer, ifMatch?: string): Promise<string | undefined>;
+  /** Removes a superseded index manifest by digest; a registry that refuses is not an error here. */
+  discard(digest: string): Promise<void>;
+}
+
+const ATTEMPTS = 5;
+
+export function indexBytes(referrers: readonly ReferrerDescriptor[]): Buffer {
+  return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrers }));
+}
+
+/** Adds `entry` to the index of `subject`'s referrers; done when a re-read shows it there. */
+export async function addToReferrersIndex(store: IndexStore, subject: string, entry: ReferrerDescriptor, sleep = pause): Promise<void> {
+  await updateIndex(store, subject, (current) => (current.some((item) => item.digest === entry.digest) ? undefined : [...current, entry]), sleep);
+}
+
+/** Takes `digest` out of the index of `subject`'s referrers (a deleted referrer). */
+export async function removeFromReferrersIndex(store: IndexStore, subject: string, digest: string, sleep = pause): Promise<void> {
+  await updateIndex(store, subject, (current) => (current.some((item) => item.digest === digest) ? current.filter((item) => item.digest !== digest) : undefined), sleep);
+}
+
+/**
+ * `change` answers the new list, or undefined when the current one already says what it should.
+ * A writer that overwrote another's change in between is caught by the check after the write: the
+ * loop then merges again on top of what is there now.
+ */
+async function updateIndex(
+  store: IndexStore,
+  subject: string,
+  change: (current: readonly ReferrerDescriptor[]) => ReferrerDescriptor[] | undefined,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  const tag = referrersTag(subject);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const current = await store.read(tag);
+    const wanted = change(current?.referrers ?? []);
+    if (wanted === undefined) return;
+    const written = await store.write(tag, indexBytes(wanted), current?.etag);
+    const now = written === undefined ? undefined : await store.read(tag);
+    if (now && change(now.referrers) === undefined) {
+      if (current && current.digest !== written) await store.discard(current.digest);
+      return;
+    }
+    await sleep(50 * 2 ** attempt);
+  }
+  throw new RegistryError(`the referrers index '${tag}' kept changing under concurrent writers; it was not updated`);
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,10 @@
+// acrx artifact: OCI artifacts (SBOMs, signatures, charts, models, bundles) pushed, pulled, attached
+// and discovered, as oras does it, with acrx's output formats, --query and exit codes.
+import type { Command } from 'commander';
+import { addGroup } from '../command.js';
+import type { Io } from '../context.js';
+import { discoverCommand } from './discover.js';
+
+export function addArtifactGroup(program: Command, io: Io): Command {
+  return addGroup(program, 'artifact', 'Push, pull, attach and discover OCI artifacts (as oras does).', [discoverCommand], io);
+}

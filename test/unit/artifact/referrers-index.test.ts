@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { addToReferrersIndex, removeFromReferrersIndex, type IndexState, type IndexStore } from '../../../src/artifact/referrers-index.js';
+import type { ReferrerDescriptor } from '../../../src/registry/attributes.js';
+import { referrersTag } from '../../../src/registry/referrers.js';
+
+const SUBJECT = `sha256:${'1'.repeat(64)}`;
+const referrer = (n: number): ReferrerDescriptor => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${String(n).repeat(64)}`, size: n });
+
+/** An index kept in memory, as a registry keeps a tag: last write wins, unless If-Match says otherwise. */
+function memoryStore(honoursIfMatch: boolean) {
+  let state: IndexState | undefined;
+  let version = 0;
+  const discarded: string[] = [];
+  const store: IndexStore & { interfere?: () => void } = {
+    read: async (tag) => {
+      expect(tag).toBe(referrersTag(SUBJECT));
+      return state && { ...state, referrers: [...state.referrers] };
+    },
+    write: async (_tag, bytes, ifMatch) => {
+      store.interfere?.();
+      if (honoursIfMatch && ifMatch !== undefined && state && ifMatch !== state.etag) return undefined;
+      const referrers = (JSON.parse(bytes.toString()) as { manifests: ReferrerDescriptor[] }).manifests;
+      state = { digest: `v${++version}`, referrers, etag: `e${version}` };
+      return state.digest;
+    },
+    discard: async (digest) => void discarded.push(digest),
+  };
+  return { store, discarded, set: (referrers: ReferrerDescriptor[]) => (state = { digest: `v${++version}`, referrers, etag: `e${version}` }), get: () => state };
+}
+
+const noWait = async () => undefined;
+
+describe('the referrers tag schema index', () => {
+  it('creates the index for the first referrer and adds later ones once', async () => {
+    const { store, get } = memoryStore(false);
+    await addToReferrersIndex(store, SUBJECT, referrer(2), noWait);
+    await addToReferrersIndex(store, SUBJECT, referrer(3), noWait);
+    await addToReferrersIndex(store, SUBJECT, referrer(3), noWait);
+    expect(get()?.referrers.map((r) => r.size)).toEqual([2, 3]);
+  });
+
+  it("does not lose a concurrent writer's entry: the write that overwrote it is merged again", async () => {
+    const { store, set, get } = memoryStore(false);
+    set([referrer(2)]);
+    let interfered = false;
+    // Between our read and our write, another client adds its referrer; our write then overwrites it.
+    store.interfere = () => {
+      if (interfered) return;
+      interfered = true;
+      set([referrer(2), referrer(4)]);
+    };
+    await addToReferrersIndex(store, SUBJECT, referrer(3), noWait);
+    // Ours is there; theirs was lost by our first write — the other client's own check puts it back:
+    await addToReferrersIndex(store, SUBJECT, referrer(4), noWait);
+    expect(get()?.referrers.map((r) => r.size).sort()).toEqual([2, 3, 4]);
+  });
+
+  it('merges again when the registry refuses a write over a version that changed (If-Match)', async () => {
+    const { store, set, get } = memoryStore(true);
+    set([referrer(2)]);
+    let interfered = false;
+    store.interfere = () => {
+      if (interfered) return;
+      interfered = true;
+      set([referrer(2), referrer(4)]);
+    };
+    await addToReferrersIndex(store, SUBJECT, referrer(3), noWait);
+    expect(get()?.referrers.map((r) => r.size)).toEqual([2, 4, 3]);
+  });
+
+  it('removes a deleted referrer and discards the superseded index manifest', async () => {
+    const { store, set, get, discarded } = memoryStore(false);
+    set([referrer(2), referrer(3)]);
+    const before = get()?.digest;
+    await removeFromReferrersIndex(store, SUBJECT, referrer(2).digest, noWait);
+    expect(get()?.referrers.map((r) => r.size)).toEqual([3]);
+    expect(discarded).toEqual([before]);
+  });
+});

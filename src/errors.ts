@@ -121,6 +121,19 @@ export class CredentialsNotFoundError extends AcrxError {
   }
 }
 
+/** A title, tar entry or link of an artifact that would write outside the output directory, or is not unpackable. */
+export class UnsafeArtifactError extends RegistryError {}
+
+/** Something already exists where a pull would write, and overwriting was not allowed. */
+export class DestinationExistsError extends RegistryError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A settings or credentials file acrx reads or writes is unreadable or not what it should be. */
 export class ConfigFileError extends AcrxError {
   readonly exitCode = ExitCode.error;

@@ -2,7 +2,7 @@
 // disk, and never over something already there unless overwriting was asked for.
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DestinationExistsError, UnsafeArtifactError } from './errors.js';
+import { DestinationExistsError, UnsafeArtifactError } from '../errors.js';
 import { parseRelativeName } from './names.js';
 
 export interface DestinationOptions {

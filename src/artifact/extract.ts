@@ -5,7 +5,7 @@ import { closeSync, constants, linkSync, mkdirSync, openSync, symlinkSync, write
 import { join } from 'node:path';
 import type { ReadEntry } from 'tar';
 import type { PlannedEntry } from './entry-plan.js';
-import { UnsafeArtifactError } from './errors.js';
+import { UnsafeArtifactError } from '../errors.js';
 import { readTarGzip } from './tar-reader.js';
 
 // O_EXCL: a new file or an error, never an existing file or a link's target.

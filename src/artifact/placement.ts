@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lstatIfExists } from './destination.js';
-import { DestinationExistsError } from './errors.js';
+import { DestinationExistsError } from '../errors.js';
 
 // File systems without hard links (FAT, some network and FUSE mounts) answer link() with these.
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);

@@ -7,7 +7,7 @@ import { AcrxError } from '../errors.js';
 import { canVerify } from '../util/digest.js';
 import { checkDestination, prepareDestination, titleSegments } from './destination.js';
 import { planEntries, type ArchiveEntry, type PlannedEntry } from './entry-plan.js';
-import { UnsafeArtifactError } from './errors.js';
+import { UnsafeArtifactError } from '../errors.js';
 import { extractPlan } from './extract.js';
 import { placeDirectory, temporarySibling } from './placement.js';
 import { ArchiveRefusal, readTarGzip } from './tar-reader.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { safeDestination } from '../../../src/artifact/destination.js';
-import { DestinationExistsError, UnsafeArtifactError } from '../../../src/artifact/errors.js';
+import { DestinationExistsError, UnsafeArtifactError } from '../../../src/errors.js';
 import { pullSandbox, snapshot, useTemporaryDirectories } from './fixtures.js';
 
 const temporaryDirectory = useTemporaryDirectories();

@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DestinationExistsError, UnsafeArtifactError } from '../../../src/artifact/errors.js';
+import { DestinationExistsError, UnsafeArtifactError } from '../../../src/errors.js';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_TITLE } from '../../../src/artifact/layer.js';
 import { packDirectory } from '../../../src/artifact/pack.js';
 import { unpackDirectory } from '../../../src/artifact/unpack.js';

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DestinationExistsError } from '../../../src/artifact/errors.js';
+import { DestinationExistsError } from '../../../src/errors.js';
 import { writeThroughTemp } from '../../../src/artifact/write-file.js';
 import { pullSandbox, useTemporaryDirectories } from './fixtures.js';
 

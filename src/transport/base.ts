@@ -1,9 +1,10 @@
 // The bottom layer: one keep-alive connection pool (undici) that every request of a run shares.
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { ConfigFileError, ConnectionError, RegistryError } from '../errors.js';
-import type { HttpRequest, HttpResponse, Transport } from './types.js';
+import { isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
 import { Agent, EnvHttpProxyAgent } from './undici.js';
 
 export interface ConnectionOptions {
@@ -63,21 +64,64 @@ function trustedCertificates(extraCa: string, env: NodeJS.ProcessEnv): string[] 
 
 export function createBaseTransport(dispatcher: Dispatcher): Transport {
   return async (req: HttpRequest): Promise<HttpResponse> => {
+    const body = requestBody(req);
     let answer: Dispatcher.ResponseData;
     try {
       answer = await dispatcher.request({
         origin: req.url.origin,
         path: `${req.url.pathname}${req.url.search}`,
         method: req.method,
-        headers: req.headers,
-        body: req.body ?? null,
+        headers: body.headers,
+        body: body.content,
         signal: req.signal ?? null,
       });
     } catch (error) {
-      throw connectionError(req.url, error);
+      body.close();
+      throw requestError(req, error);
     }
     return wrapResponse(req.url, answer);
   };
+}
+
+interface OpenedBody {
+  content: string | Buffer | Readable | null;
+  headers: Record<string, string>;
+  close(): void;
+}
+
+// A stream body is opened here, once per attempt: the layers above repeat the request, not the stream.
+function requestBody(req: HttpRequest): OpenedBody {
+  if (!isStreamBody(req.body)) return { content: req.body ?? null, headers: req.headers, close: () => undefined };
+  const source = req.body.open();
+  const content = guardedBody(source);
+  return { content, headers: { ...req.headers, 'content-length': String(req.body.length) }, close: () => content.destroy() };
+}
+
+/** An error reading the request body (a file on disk), as opposed to one of the network. */
+class BodyReadError extends Error {}
+
+// Marks the source's own errors, so a disk failure is reported as itself and never retried as a network one.
+function guardedBody(source: Readable): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of source) yield chunk as Buffer;
+    } catch (error) {
+      throw new BodyReadError('request body failed', { cause: error });
+    }
+  }
+  const content = Readable.from(chunks(), { objectMode: false });
+  // However the request ends (sent, refused, cut off), the source (an open file) is closed.
+  content.once('close', () => source.destroy());
+  return content;
+}
+
+function requestError(req: HttpRequest, error: unknown): Error {
+  const local = findCause(error, (cause): cause is BodyReadError => cause instanceof BodyReadError);
+  if (local) return local.cause instanceof Error ? local.cause : new RegistryError(String(local.cause));
+  if (errorCode(error) === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH' && isStreamBody(req.body)) {
+    return new RegistryError(`the body of ${req.method} ${req.url.pathname} was not the ${req.body.length} bytes announced: its source changed while it was read`);
+  }
+  return connectionError(req.url, error);
 }
 
 function wrapResponse(url: URL, answer: Dispatcher.ResponseData): HttpResponse {
@@ -106,6 +150,17 @@ function wrapResponse(url: URL, answer: Dispatcher.ResponseData): HttpResponse {
       } catch {
         throw new RegistryError(`${url.host} returned a response that is not JSON for ${url.pathname} (HTTP ${answer.statusCode})`);
       }
+    },
+    stream: () => {
+      // The body timeout still applies between chunks; a cut or stalled body fails naming the host.
+      async function* chunks(): AsyncGenerator<Buffer> {
+        try {
+          for await (const chunk of body) yield chunk as Buffer;
+        } catch (error) {
+          throw connectionError(url, error);
+        }
+      }
+      return Readable.from(chunks(), { objectMode: false });
     },
     discard: async () => {
       await body.dump().catch(() => undefined);
@@ -152,10 +207,14 @@ function connectionError(url: URL, error: unknown): Error {
 }
 
 function errorCode(error: unknown): string | undefined {
+  const found = findCause(error, (cause): cause is { code: string } => typeof (cause as { code?: unknown }).code === 'string');
+  return found?.code;
+}
+
+function findCause<T>(error: unknown, test: (cause: object) => cause is T & object): T | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    if (test(current)) return current;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;

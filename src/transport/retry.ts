@@ -34,25 +34,38 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 export function retryTransport(next: Transport, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Transport {
   const sleep = policy.sleep ?? abortableSleep;
   return async (request: HttpRequest): Promise<HttpResponse> => {
-    const retryable = IDEMPOTENT.has(request.method);
+    const retryable = request.idempotent ?? IDEMPOTENT.has(request.method);
     for (let attempt = 0; ; attempt++) {
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.8 + Math.random() * 0.4);
       let response: HttpResponse;
       try {
         response = await next(request);
       } catch (error) {
-        const transient = error instanceof ConnectionError && error.code !== undefined && RETRYABLE_NETWORK_CODES.has(error.code);
-        if (!retryable || !transient || attempt >= policy.retries) throw error;
-        await sleep(backoff, request.signal);
+        if (!retryable || !isTransientError(error) || attempt >= policy.retries) throw error;
+        await sleep(backoffDelay(policy, attempt), request.signal);
         continue;
       }
-      if (!retryable || !RETRYABLE_STATUS.has(response.status) || attempt >= policy.retries) return response;
+      if (!retryable || !isRetryableStatus(response.status) || attempt >= policy.retries) return response;
       const retryAfter = parseRetryAfter(response.headers['retry-after']);
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return response;
       await response.discard();
-      await sleep(retryAfter ?? backoff, request.signal);
+      await sleep(retryAfter ?? backoffDelay(policy, attempt), request.signal);
     }
   };
+}
+
+/** A status worth asking again for: the registry is busy or failed on its side. */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUS.has(status);
+}
+
+/** A dropped or timed-out connection: the same request may well succeed next time. */
+export function isTransientError(error: unknown): boolean {
+  return error instanceof ConnectionError && error.code !== undefined && RETRYABLE_NETWORK_CODES.has(error.code);
+}
+
+/** Exponential backoff with ±20 % jitter, so clients that failed together do not return together. */
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.8 + Math.random() * 0.4);
 }
 
 /** Retry-After is either seconds or an HTTP date. */
@@ -64,7 +77,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

@@ -1,6 +1,6 @@
 // --debug: one line per request and response. Redaction is structural: bodies are never written,
 // credential headers are replaced, and query values are shown only for parameters known to be harmless.
-import type { HttpRequest, HttpResponse, Transport } from './types.js';
+import { bodyLength, isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-registry-auth']);
 const HARMLESS_QUERY = new Set(['n', 'last', 'scope', 'service', 'orderby', 'digest', 'mount', 'from', 'api-version', 'artifacttype', 'tag', 'ns']);
@@ -37,7 +37,7 @@ export function traceTransport(next: Transport, log: (line: string) => void): Tr
     const started = Date.now();
     log(`> ${request.method} ${redactUrl(request.url)}`);
     log(`> headers: ${redactHeaders(request.headers)}`);
-    if (request.body !== undefined) log(`> body: ${Buffer.byteLength(request.body)} bytes (not shown)`);
+    if (request.body !== undefined) log(`> body: ${bodyLength(request.body)} bytes (${isStreamBody(request.body) ? 'stream, ' : ''}not shown)`);
     try {
       const response = await next(request);
       log(`< ${response.status} ${request.method} ${redactUrl(request.url)} (${Date.now() - started} ms)`);

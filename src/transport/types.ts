@@ -1,16 +1,35 @@
 // The shape every transport layer speaks: a request in, a response out. Each layer wraps the next.
+import type { Readable } from 'node:stream';
+
+/**
+ * A body too large to hold in memory (a blob). Layers pass the request on unchanged and the bottom
+ * layer opens the stream per attempt, so a repeat after a 401, a retry or a 307/308 redirect sends the
+ * whole body again, never a stream that an earlier attempt consumed.
+ */
+export interface StreamBody {
+  /** Exactly the number of bytes `open()` yields; sent as Content-Length. */
+  readonly length: number;
+  open(): Readable;
+}
+
+export type RequestBody = string | Buffer | StreamBody;
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers: Record<string, string>;
-  body?: string | Buffer;
+  body?: RequestBody;
   /** Repository scopes this request needs (`repository:NAME:pull`), so a token can be fetched before the 401. */
   scopes?: string[];
   /** Token and credential exchanges: bodies are never traced, redirects never followed. */
   sensitive?: boolean;
   /** The /v2/ ping: the auth layer learns the challenge from a 401 but does not answer it. */
   probe?: boolean;
+  /**
+   * Whether the retry layer may send it again; by default GET, HEAD, PUT and DELETE. A blob upload's
+   * PUT moves the upload session, so it is not: the upload recovers by asking the registry where it is.
+   */
+  idempotent?: boolean;
   signal?: AbortSignal;
 }
 
@@ -22,11 +41,21 @@ export interface HttpResponse {
   bytes(): Promise<Buffer>;
   text(): Promise<string>;
   json(): Promise<unknown>;
+  /** The body as it arrives, for blobs; read once, instead of bytes()/text()/json(). */
+  stream(): Readable;
   /** Releases the connection without reading the body. */
   discard(): Promise<void>;
 }
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+export function isStreamBody(body: RequestBody | undefined): body is StreamBody {
+  return typeof body === 'object' && !Buffer.isBuffer(body);
+}
+
+export function bodyLength(body: RequestBody): number {
+  return isStreamBody(body) ? body.length : Buffer.byteLength(body);
+}
 
 export function header(response: HttpResponse, name: string): string | undefined {
   return response.headers[name.toLowerCase()];

@@ -8,6 +8,8 @@ export interface RecordedRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body as it arrived, for binary bodies (blobs). */
+  bytes: Buffer;
 }
 
 export interface TestServer {
@@ -26,7 +28,8 @@ export async function startServer(handler: Handler, host = '127.0.0.1'): Promise
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const bytes = Buffer.concat(chunks);
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: bytes.toString('utf8'), bytes };
       requests.push(recorded);
       handler(recorded, res, self);
     });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { redirectTransport } from '../../../src/transport/redirect.js';
 import type { Transport } from '../../../src/transport/types.js';
@@ -29,6 +30,7 @@ describe('redirect guard', () => {
       bytes: async () => Buffer.alloc(0),
       text: async () => '',
       json: async () => ({}),
+      stream: () => Readable.from([]),
       discard: async () => undefined,
     });
     await expect(redirectTransport(next)({ method: 'GET', url: new URL('https://registry.example/v2/'), headers: {} })).rejects.toThrow(/non-HTTPS/);

@@ -1,4 +1,5 @@
 // The typed OCI distribution client: catalog, tags, manifests, blobs and referrers of one registry.
+import type { Readable } from 'node:stream';
 import { ApiNotOfferedError, NotFoundError, RefusedError, RegistryError, type Remedy } from '../errors.js';
 import { formatImage, isDigest, referenceOf, type ImageReference } from '../reference/image.js';
 import { registryBaseUrl, type RegistryTarget } from '../reference/login-server.js';
@@ -7,10 +8,15 @@ import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from '
 import { mapLimit } from '../util/concurrency.js';
 import { canVerify, digestOf } from '../util/digest.js';
 import { isJsonObject, withFields, type JsonObject, type JsonValue, type ReferrerDescriptor } from './attributes.js';
+import { fetchBlob, type BlobFetchOptions } from './blob-pull.js';
+import type { BlobSource } from './blob-source.js';
+import type { RegistryEndpoint } from './endpoint.js';
+import { pushManifest, type ManifestPushOptions, type PushedManifest } from './manifest-push.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { listNames, listPaged } from './paging.js';
 import { referrersTag } from './referrers.js';
 import { CATALOG_SCOPE, repositoryScope } from './scope.js';
+import { pushBlob, type BlobPushOptions, type BlobPushOutcome } from './upload.js';
 
 export interface Descriptor {
   digest: string;
@@ -42,6 +48,8 @@ export interface ManifestDocument {
   json: JsonObject;
   /** Exactly the bytes the registry sent: their digest is the manifest's digest. */
   bytes: Buffer;
+  /** The registry's ETag for it, to push over it only if it is still the same (If-Match). */
+  etag?: string;
 }
 
 export interface ClientOptions {
@@ -55,6 +63,7 @@ const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export class RegistryClient {
   readonly base: URL;
+  private readonly endpoint: RegistryEndpoint;
 
   constructor(
     readonly target: RegistryTarget,
@@ -62,6 +71,7 @@ export class RegistryClient {
     private readonly options: ClientOptions = { concurrency: DEFAULT_CONCURRENCY },
   ) {
     this.base = registryBaseUrl(target);
+    this.endpoint = { base: this.base, host: this.host, signal: options.signal, send: (request) => this.send(request) };
   }
 
   get host(): string {
@@ -160,7 +170,33 @@ export class RegistryClient {
     }
     const body = json as ManifestBody;
     const mediaType = typeof body.mediaType === 'string' ? body.mediaType : mediaTypeOf(response);
-    return { descriptor: { digest: expected ?? digest, mediaType, size: bytes.length }, body, json, bytes };
+    const etag = response.headers['etag'];
+    return { descriptor: { digest: expected ?? digest, mediaType, size: bytes.length }, body, json, bytes, ...(etag ? { etag } : {}) };
+  }
+
+  /**
+   * PUT a manifest's exact bytes under a tag or its digest; answers its digest (checked against the
+   * bytes and the registry's Docker-Content-Digest) and the registry's OCI-Subject, if it sent one.
+   * Refusals (MANIFEST_INVALID, 413, 415, DENIED, ...) are RefusedErrors with the registry's words; a
+   * failed If-Match is a ManifestChangedError.
+   */
+  pushManifest(repository: string, reference: string, manifest: { bytes: Buffer; mediaType: string }, options?: ManifestPushOptions): Promise<PushedManifest> {
+    return pushManifest(this.endpoint, repository, reference, manifest, options);
+  }
+
+  /**
+   * Puts a blob into a repository: nothing when it is there (HEAD), a mount when `mountFrom` has it,
+   * otherwise an upload streamed from `source` (one PUT up to 16 MiB, 64 MiB PATCH chunks above),
+   * recovering from dropped connections and 5xx by resuming or starting over. Refusals are
+   * RefusedErrors with the registry's words.
+   */
+  pushBlob(repository: string, source: BlobSource, options?: BlobPushOptions): Promise<BlobPushOutcome> {
+    return pushBlob(this.endpoint, repository, source, options);
+  }
+
+  /** A blob's bytes as they arrive, verified on the way: the stream fails with a BlobMismatchError. */
+  fetchBlob(repository: string, blob: { digest: string; size: number }, options?: BlobFetchOptions): Promise<Readable> {
+    return fetchBlob(this.endpoint, repository, blob, options);
   }
 
   /** GET a small JSON blob (an image config), verified against its digest. */

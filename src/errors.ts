@@ -24,7 +24,8 @@ export type Remedy =
   | { kind: 'declare-acr-api' }
   | { kind: 'stop-declaring-acr-api' }
   | { kind: 'delete-whole-image'; image: string }
-  | { kind: 'lift-lock' };
+  | { kind: 'lift-lock' }
+  | { kind: 'replace-or-keep-files' };
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -129,10 +130,38 @@ export class DestinationExistsError extends RegistryError {
   constructor(
     readonly path: string,
     message: string,
+    options: ErrorOptions = {},
   ) {
-    super(message);
+    super(message, options);
   }
 }
+
+/** The bytes a registry sent for a blob are not the blob: whatever was written of them must go. */
+export class BlobMismatchError extends RegistryError {
+  constructor(
+    readonly repository: string,
+    readonly digest: string,
+    problem: string,
+  ) {
+    super(`blob ${digest} of '${repository}' failed verification: ${problem}`);
+  }
+}
+
+/** A manifest PUT with If-Match found the manifest changed meanwhile (412). */
+export class ManifestChangedError extends RegistryError {}
+
+/** An upload failure the upload may recover from (resume or start over); `failure` is reported if it cannot. */
+export class PassingFailure extends Error {
+  constructor(readonly failure: Error) {
+    super(failure.message);
+  }
+}
+
+/** An error reading a request body (a file on disk), as opposed to one of the network: never retried. */
+export class BodyReadError extends Error {}
+
+/** What the tar reader refuses in an archive; unpacking reports it as an UnsafeArtifactError. */
+export class ArchiveRefusal extends Error {}
 
 /** A settings or credentials file acrx reads or writes is unreadable or not what it should be. */
 export class ConfigFileError extends AcrxError {

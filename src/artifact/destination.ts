@@ -51,7 +51,7 @@ export function checkDestination(directory: string, segments: readonly string[],
       if (stats.isSymbolicLink()) throw new UnsafeArtifactError(`refused the title "${title}": ${path} is a symbolic link, and nothing is written through one`);
       if (!stats.isDirectory()) throw new DestinationExistsError(path, `cannot write "${title}": ${path} is a file, not a directory`);
     } else if (!overwrite) {
-      throw new DestinationExistsError(path, `${path} already exists; refused to overwrite it`);
+      throw new DestinationExistsError(path, `${path} already exists; refused to overwrite it`, { remedy: { kind: 'replace-or-keep-files' } });
     } else if (kind === 'file' && stats.isDirectory()) {
       throw new DestinationExistsError(path, `${path} is a directory; refused to replace it with the file "${title}"`);
     }

@@ -16,7 +16,6 @@ export const UNKNOWN_ARTIFACT_TYPE = 'application/vnd.unknown.artifact.v1';
 /** The config type oras gives such an artifact in 1.0 mode. */
 export const UNKNOWN_CONFIG_TYPE = 'application/vnd.unknown.config.v1+json';
 
-export const TITLE_ANNOTATION = 'org.opencontainers.image.title';
 export const CREATED_ANNOTATION = 'org.opencontainers.image.created';
 
 export type ImageSpec = 'v1.1' | 'v1.0';

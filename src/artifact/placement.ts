@@ -55,5 +55,5 @@ export function placeDirectory(staging: string, destination: string, overwrite: 
 }
 
 function exists(path: string): DestinationExistsError {
-  return new DestinationExistsError(path, `${path} already exists; refused to overwrite it`);
+  return new DestinationExistsError(path, `${path} already exists; refused to overwrite it`, { remedy: { kind: 'replace-or-keep-files' } });
 }

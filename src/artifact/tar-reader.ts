@@ -4,9 +4,9 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { ArchiveRefusal } from '../errors.js';
 
 /** The archive hides something the entry list alone would not show; the message says what. */
-export class ArchiveRefusal extends Error {}
 
 /**
  * Calls `visit` for each entry in archive order, including the ones node-tar would skip (unknown

@@ -3,14 +3,13 @@
 // and only a complete tree is moved into place.
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
-import { AcrxError } from '../errors.js';
+import { AcrxError, ArchiveRefusal, UnsafeArtifactError } from '../errors.js';
 import { canVerify } from '../util/digest.js';
 import { checkDestination, prepareDestination, titleSegments } from './destination.js';
 import { planEntries, type ArchiveEntry, type PlannedEntry } from './entry-plan.js';
-import { UnsafeArtifactError } from '../errors.js';
 import { extractPlan } from './extract.js';
 import { placeDirectory, temporarySibling } from './placement.js';
-import { ArchiveRefusal, readTarGzip } from './tar-reader.js';
+import { readTarGzip } from './tar-reader.js';
 
 export interface UnpackOptions {
   /** Replace what is at `DIR/<title>` (the whole directory) with the unpacked one. */

@@ -23,6 +23,8 @@ export function withRemedy(message: string, remedy: Remedy | undefined): string 
       return `${message}; unset ACRX_ACR_API to use the OCI API only`;
     case 'lift-lock':
       return `${message}. If it is locked: the repository, the tag and the manifest each have their own locks ('acrx repository show', 'acrx manifest show-metadata'); lift one with 'acrx repository update' or 'acrx manifest update-metadata' and --write-enabled true --delete-enabled true`;
+    case 'replace-or-keep-files':
+      return `${message}. Pass --overwrite to replace it, or --keep-old-files to leave it and skip that layer`;
     case 'delete-whole-image':
       return `${message}. Where the registry allows deletes, 'acrx repository delete --image ${remedy.image}' removes the manifest with all its tags`;
   }

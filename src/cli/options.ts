@@ -29,6 +29,12 @@ export function listValue(values: OptionValues, key: string): string[] | undefin
   return value;
 }
 
+/** A flag given once per value (`--annotation a=1 --annotation b=2`): unlike `<value...>` it never
+ * swallows the positional arguments that follow it. */
+export function repeatable(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
@@ -87,9 +93,16 @@ export type RegistryFlag = 'name' | 'registry';
 
 const REGISTRY_HELP = 'registry name (myreg → myreg.azurecr.io) or login server (ghcr.io, localhost:5000); default: ACRX_REGISTRY or the configured default';
 
+export interface ConnectionFlags {
+  /** Output formats beyond the common ones (`tree`). */
+  extraFormats?: readonly string[];
+  /** Shown in help for commands that move blobs; hidden (a tuning knob) elsewhere. */
+  concurrencyHelp?: string;
+}
+
 /** The registry flag and the connection flags (plus the global ones). */
-export function addRegistryOptions(command: Command, flag: RegistryFlag = 'name', extraFormats: readonly string[] = []): Command {
-  return addConnectionOptions(addRegistryFlag(command, flag), extraFormats);
+export function addRegistryOptions(command: Command, flag: RegistryFlag = 'name', flags: ConnectionFlags = {}): Command {
+  return addConnectionOptions(addRegistryFlag(command, flag), flags);
 }
 
 export function addRegistryFlag(command: Command, flag: RegistryFlag): Command {
@@ -97,7 +110,8 @@ export function addRegistryFlag(command: Command, flag: RegistryFlag): Command {
 }
 
 /** How to reach the registry and with which credentials (plus the global flags). */
-export function addConnectionOptions(command: Command, extraFormats: readonly string[] = []): Command {
+export function addConnectionOptions(command: Command, flags: ConnectionFlags = {}): Command {
+  const concurrency = new Option('--concurrency <n>', flags.concurrencyHelp ?? 'requests in flight for per-tag work');
   return addGlobalOptions(
     addSuffixOption(command)
       .option('-u, --username <username>', 'username for the registry')
@@ -106,8 +120,8 @@ export function addConnectionOptions(command: Command, extraFormats: readonly st
       .option('--plain-http', 'use plain HTTP instead of HTTPS (always allowed for loopback hosts)')
       .option('--insecure', 'skip TLS certificate verification')
       .option('--ca-file <file>', 'PEM file of extra CA certificates to trust')
-      .addOption(new Option('--concurrency <n>', 'requests in flight for per-tag work').hideHelp()),
-    extraFormats,
+      .addOption(flags.concurrencyHelp ? concurrency : concurrency.hideHelp()),
+    flags.extraFormats,
   );
 }
 

@@ -1,6 +1,11 @@
 // Progress of blob transfers on stderr: on a terminal one bar per blob (bytes, total, rate), redrawn
 // in place a few times a second; elsewhere nothing, or with --verbose one line per finished blob.
-import type { OutputStream } from './status.js';
+
+/** The part of stderr the bars need. */
+interface Terminal {
+  write(chunk: string): unknown;
+  columns?: number;
+}
 
 export interface Transfer {
   /** Bytes moved since the last call. */
@@ -26,7 +31,7 @@ export class TransferBars {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly stream: OutputStream,
+    private readonly stream: Terminal,
     private readonly now: () => number = Date.now,
   ) {}
 

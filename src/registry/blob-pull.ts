@@ -2,23 +2,12 @@
 // redirect layer), its size and digest verified while the bytes pass, never held in memory.
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { RegistryError } from '../errors.js';
+import { BlobMismatchError } from '../errors.js';
 import { errorFromResponse } from '../transport/registry-errors.js';
 import { isSuccess, type HttpRequest } from '../transport/types.js';
 import { canVerify } from '../util/digest.js';
 import type { RegistryEndpoint } from './endpoint.js';
 import { repositoryScope } from './scope.js';
-
-/** The bytes a registry sent for a blob are not the blob: whatever was written of them must go. */
-export class BlobMismatchError extends RegistryError {
-  constructor(
-    readonly repository: string,
-    readonly digest: string,
-    problem: string,
-  ) {
-    super(`blob ${digest} of '${repository}' failed verification: ${problem}`);
-  }
-}
 
 export interface BlobFetchOptions {
   /** Bytes received so far. */

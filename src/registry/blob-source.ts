@@ -22,10 +22,13 @@ export async function fileBlobSource(file: string, mediaType: string): Promise<B
   const { size } = await stat(file);
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) hash.update(chunk as Buffer);
+  return knownFileBlobSource(file, { digest: `sha256:${hash.digest('hex')}`, size, mediaType });
+}
+
+/** A file whose digest and size are already known (a directory just packed): read only when sent. */
+export function knownFileBlobSource(file: string, descriptor: { digest: string; size: number; mediaType: string }): BlobSource {
   return {
-    digest: `sha256:${hash.digest('hex')}`,
-    size,
-    mediaType,
+    ...descriptor,
     open: (offset, length) =>
       length === 0 ? Readable.from([], { objectMode: false }) : createReadStream(file, { start: offset, end: offset + length - 1, highWaterMark: READ_CHUNK }),
   };

@@ -1,6 +1,6 @@
 // Manifest push: PUT the exact bytes with their media type, and learn from the answer what the
 // registry did with them (their digest; whether it indexed the `subject` itself, OCI-Subject).
-import { RegistryError, UsageError } from '../errors.js';
+import { ManifestChangedError, RegistryError, UsageError } from '../errors.js';
 import { isDigest } from '../reference/image.js';
 import { readOciErrors } from '../transport/registry-errors.js';
 import { isSuccess, type HttpRequest } from '../transport/types.js';
@@ -28,9 +28,6 @@ export interface PushedManifest {
    */
   subject?: string;
 }
-
-/** If-Match named a manifest that is no longer there: someone else wrote the reference meanwhile. */
-export class ManifestChangedError extends RegistryError {}
 
 export async function pushManifest(
   endpoint: RegistryEndpoint,

@@ -11,6 +11,11 @@ export function referrersTag(digest: string): string {
   return `${digest.slice(0, colon).slice(0, 32)}-${digest.slice(colon + 1).slice(0, 64)}`;
 }
 
+/** Whether a tag is a referrers tag schema index (`sha256-<hex>`), not a name someone gave. */
+export function isReferrersTag(tag: string): boolean {
+  return /^[a-z0-9]{1,32}-[a-f0-9]{64}$/.test(tag);
+}
+
 export interface ReferrerQuery {
   /** Only referrers of this artifact type, at the first level (az passes no filter further down). */
   artifactType?: string;

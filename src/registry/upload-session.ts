@@ -8,7 +8,7 @@
 // 404 BLOB_UPLOAD_INVALID and cancels the session. The transport's retry layer leaves these requests
 // alone (they are not idempotent: each moves the session), so this is the one place they are repeated.
 import { Transform, pipeline, type Readable } from 'node:stream';
-import { RegistryError } from '../errors.js';
+import { PassingFailure, RegistryError } from '../errors.js';
 import { readOciErrors } from '../transport/registry-errors.js';
 import { abortableSleep, backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, isTransientError } from '../transport/retry.js';
 import { isSuccess, type HttpRequest, type HttpResponse, type StreamBody } from '../transport/types.js';
@@ -36,12 +36,6 @@ export interface UploadContext {
 /** Sessions recovered from (resumed or started over) before the upload gives up. */
 const MAX_RECOVERIES = 3;
 
-/** A failure the upload may recover from; `failure` is what is reported if it cannot. */
-class PassingFailure extends Error {
-  constructor(readonly failure: Error) {
-    super(failure.message);
-  }
-}
 
 interface Position {
   location: URL;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
-import { ConfigFileError, ConnectionError, RegistryError } from '../errors.js';
+import { BodyReadError, ConfigFileError, ConnectionError, RegistryError } from '../errors.js';
 import { isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
 import { Agent, EnvHttpProxyAgent } from './undici.js';
 
@@ -97,8 +97,6 @@ function requestBody(req: HttpRequest): OpenedBody {
   return { content, headers: { ...req.headers, 'content-length': String(req.body.length) }, close: () => content.destroy() };
 }
 
-/** An error reading the request body (a file on disk), as opposed to one of the network. */
-class BodyReadError extends Error {}
 
 // Marks the source's own errors, so a disk failure is reported as itself and never retried as a network one.
 function guardedBody(source: Readable): Readable {

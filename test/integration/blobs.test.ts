@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, RefusedError, RegistryError } from '../../src/errors.js';
-import { BlobMismatchError } from '../../src/registry/blob-pull.js';
+import { BlobMismatchError } from '../../src/errors.js';
 import { bytesBlobSource, fileBlobSource, type BlobSource } from '../../src/registry/blob-source.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { createConnection, type Connection } from '../../src/transport/index.js';

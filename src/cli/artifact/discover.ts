@@ -27,7 +27,7 @@ export const discoverCommand = defineCommand<DiscoverCommandOptions, ReferrerNod
   summary: 'Show the artifacts that refer to a manifest, and theirs, as a tree (JSON for scripts).',
   flags: (command) => {
     command.argument('<reference>', "the subject: 'repository:tag' or 'repository@digest'");
-    addRegistryOptions(command, 'name', ['tree'])
+    addRegistryOptions(command, 'name', { extraFormats: ['tree'] })
       .option('--artifact-type <type>', 'only referrers of this artifact type')
       .option('--depth <n>', 'levels of referrers to follow (default: all)');
   },

@@ -3,8 +3,11 @@
 import type { Command } from 'commander';
 import { addGroup } from '../command.js';
 import type { Io } from '../context.js';
+import { attachCommand } from './attach.js';
 import { discoverCommand } from './discover.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
 
 export function addArtifactGroup(program: Command, io: Io): Command {
-  return addGroup(program, 'artifact', 'Push, pull, attach and discover OCI artifacts (as oras does).', [discoverCommand], io);
+  return addGroup(program, 'artifact', 'Push, pull, attach and discover OCI artifacts (as oras does).', [pushCommand, pullCommand, attachCommand, discoverCommand], io);
 }

@@ -18,7 +18,7 @@ import { readManifests } from '../inventory.js';
 import { compareNames } from '../ordering.js';
 import type { ReferrerQuery } from '../referrers.js';
 import type { OciRegistryService } from './oci.js';
-import type { AttributeTarget, ImageDeletionPlan, Listing, RegistryService, RepositoryDeletionPlan, Reporter } from './types.js';
+import type { ArtifactStore, AttributeTarget, ImageDeletionPlan, Listing, RegistryService, RepositoryDeletionPlan, Reporter } from './types.js';
 
 export interface AcrClients {
   acr: AcrClient;
@@ -101,8 +101,13 @@ export class AcrRegistryService implements RegistryService {
     return { execute: () => acr.deleteRepository(repository) };
   }
 
-  deleteManifest(repository: string, digest: string): Promise<void> {
-    return this.oci.deleteManifest(repository, digest);
+  async deleteManifest(repository: string, digest: string): Promise<void> {
+    // ACR indexes referrers itself: no referrers tag index to keep.
+    await (await this.clients()).oci.deleteManifest(repository, digest);
+  }
+
+  artifacts(repository: string): ArtifactStore {
+    return this.oci.artifacts(repository);
   }
 
   async untag(image: TaggedImage): Promise<void> {

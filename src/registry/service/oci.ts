@@ -1,7 +1,7 @@
 // The OCI side of the registry service: any distribution-spec registry. What ACR's metadata API keeps
 // in one listing is built here from the tag list, one manifest request per tag and the image configs;
 // fields the OCI API cannot tell are left out, never invented.
-import { AcrApiRequiredError, AcrxError, PartialFailureError } from '../../errors.js';
+import { AcrApiRequiredError, AcrxError, NotFoundError, PartialFailureError } from '../../errors.js';
 import { formatImage, type ImageReference, type TaggedImage } from '../../reference/image.js';
 import type { ImageAttributes, JsonObject, ManifestAttributes, ReferrerDescriptor, RepositoryAttributes, TagAttributes } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
@@ -9,8 +9,9 @@ import { describeManifest } from '../describe.js';
 import { describeDocuments, mapTags, type TagMap } from '../inventory.js';
 import { INDEX_TYPES } from '../media-types.js';
 import { compareNames, firstItems, orderByTime, sortNames } from '../ordering.js';
-import { collectReferrers, type ReferrerQuery } from '../referrers.js';
-import type { AttributeTarget, ImageDeletionPlan, Listing, RegistryService, RepositoryDeletionPlan, Reporter } from './types.js';
+import { removeFromReferrersIndex, indexStoreOf } from '../referrers-index.js';
+import { collectReferrers, isReferrersTag, type ReferrerQuery } from '../referrers.js';
+import type { ArtifactStore, AttributeTarget, ImageDeletionPlan, Listing, RegistryService, RepositoryDeletionPlan, Reporter } from './types.js';
 
 const UNTAGGED_UNSEEN = 'untagged manifests cannot be found through the OCI distribution API; only tagged ones are listed';
 
@@ -112,7 +113,9 @@ export class OciRegistryService implements RegistryService {
     const { byDigest, documents } = await this.reporter.progress(`finding every tag on ${digest}`, (update) => this.tagMap(client, image.repository, update));
     const parents = [...documents.values()]
       .filter((document) => INDEX_TYPES.has(document.descriptor.mediaType) && document.body.manifests?.some((child) => child.digest === digest))
-      .flatMap((document) => byDigest.get(document.descriptor.digest) ?? []);
+      .flatMap((document) => byDigest.get(document.descriptor.digest) ?? [])
+      // A referrers tag index lists referrers, not platforms; deleting one updates it (deleteManifest).
+      .filter((tag) => !isReferrersTag(tag));
     const referrers = await this.referrersOf(client, image.repository, digest);
     return { digest, tags: byDigest.get(digest) ?? [], parents: parents.sort(compareNames), referrers, referrersGo: false };
   }
@@ -155,7 +158,47 @@ export class OciRegistryService implements RegistryService {
   }
 
   async deleteManifest(repository: string, digest: string): Promise<void> {
-    await (await this.client()).deleteManifest(repository, digest);
+    const client = await this.client();
+    const subject = await this.subjectOf(client, repository, digest);
+    await client.deleteManifest(repository, digest);
+    if (subject) await this.leaveReferrersIndex(repository, subject, digest);
+  }
+
+  /** The manifest a referrer refers to; a manifest that cannot be read is deleted without this step. */
+  private async subjectOf(client: RegistryClient, repository: string, digest: string): Promise<string | undefined> {
+    try {
+      return (await client.fetchManifest({ repository, digest })).body.subject?.digest;
+    } catch (error) {
+      if (!(error instanceof AcrxError) || error instanceof NotFoundError) throw error;
+      this.reporter.warn(`cannot read '${repository}@${digest}' to tell whether it refers to another manifest: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * A deleted referrer leaves its subject's referrers tag index (kept where the registry has no
+   * referrers API; absent, and so left alone, where it has one). The manifest is gone either way, so a
+   * failure here is a warning.
+   */
+  private async leaveReferrersIndex(repository: string, subject: string, digest: string): Promise<void> {
+    try {
+      await removeFromReferrersIndex(indexStoreOf(this.artifacts(repository)), subject, digest);
+    } catch (error) {
+      if (!(error instanceof AcrxError)) throw error;
+      this.reporter.warn(`deleted '${repository}@${digest}', but the referrers index of ${subject} may still list it: ${error.message}`);
+    }
+  }
+
+  artifacts(repository: string): ArtifactStore {
+    const client = () => this.client();
+    return {
+      repository,
+      pushBlob: async (source, options) => (await client()).pushBlob(repository, source, options),
+      pushManifest: async (reference, manifest, options) => (await client()).pushManifest(repository, reference, manifest, options),
+      fetchManifest: async (image) => (await client()).fetchManifest(image),
+      fetchBlob: async (blob, onProgress) => (await client()).fetchBlob(repository, blob, onProgress ? { onProgress } : {}),
+      deleteManifest: async (digest) => (await client()).deleteManifest(repository, digest),
+    };
   }
 
   async untag(image: TaggedImage): Promise<void> {

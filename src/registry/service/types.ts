@@ -12,7 +12,11 @@ import type {
   RepositoryAttributes,
   TagAttributes,
 } from '../attributes.js';
+import type { Readable } from 'node:stream';
+import type { BlobSource } from '../blob-source.js';
 import type { ManifestDocument } from '../client.js';
+import type { PushedManifest } from '../manifest-push.js';
+import type { BlobPushOutcome } from '../upload.js';
 import type { TimeOrder } from '../ordering.js';
 import type { ReferrerQuery } from '../referrers.js';
 
@@ -62,6 +66,18 @@ export interface RepositoryDeletionPlan {
 /** The item a lock or changeable attribute belongs to: a repository, or an image by tag or digest. */
 export type AttributeTarget = { repository: string; image?: undefined } | { image: ImageReference; repository?: undefined };
 
+/** The blobs and manifests of one repository, for pushing and pulling artifacts. */
+export interface ArtifactStore {
+  readonly repository: string;
+  pushBlob(source: BlobSource, options: { mountFrom?: string; onProgress?: (sent: number) => void }): Promise<BlobPushOutcome>;
+  /** PUT under a tag or digest; with `ifMatch`, only over that version (ManifestChangedError otherwise). */
+  pushManifest(reference: string, manifest: { bytes: Buffer; mediaType: string }, options?: { ifMatch?: string }): Promise<PushedManifest>;
+  fetchManifest(image: ImageReference): Promise<ManifestDocument>;
+  /** The blob's bytes, verified as they stream (the stream fails at its end on a mismatch). */
+  fetchBlob(blob: { digest: string; size: number }, onProgress?: (received: number) => void): Promise<Readable>;
+  deleteManifest(digest: string): Promise<void>;
+}
+
 export interface RegistryService {
   readonly loginServer: string;
 
@@ -83,6 +99,8 @@ export interface RegistryService {
   deleteManifest(repository: string, digest: string): Promise<void>;
   /** Removes one tag; the manifest and its other tags stay. */
   untag(image: TaggedImage): Promise<void>;
+  /** Push and pull through the OCI API, the same on every registry. */
+  artifacts(repository: string): ArtifactStore;
   /** ACR's changeable attributes: with none given, the item's current attributes (as az shows them). */
   updateAttributes(target: AttributeTarget, attributes: ChangeableAttributes): Promise<RepositoryAttributes | ImageAttributes>;
 }

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { BlobMismatchError } from '../../../src/registry/blob-pull.js';
+import { BlobMismatchError } from '../../../src/errors.js';
 import { RegistryClient } from '../../../src/registry/client.js';
 import { createConnection } from '../../../src/transport/index.js';
 import type { Transport } from '../../../src/transport/types.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, RefusedError, UsageError } from '../../../src/errors.js';
 import { RegistryClient } from '../../../src/registry/client.js';
-import { ManifestChangedError } from '../../../src/registry/manifest-push.js';
+import { ManifestChangedError } from '../../../src/errors.js';
 import { sendJson, type TestServer } from '../../support/http-server.js';
 import { baseTransport, serversStoppedAfterEach } from '../../support/transport.js';
 

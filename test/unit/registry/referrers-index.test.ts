@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToReferrersIndex, removeFromReferrersIndex, type IndexState, type IndexStore } from '../../../src/artifact/referrers-index.js';
+import { addToReferrersIndex, removeFromReferrersIndex, type IndexState, type IndexStore } from '../../../src/registry/referrers-index.js';
 import type { ReferrerDescriptor } from '../../../src/registry/attributes.js';
 import { referrersTag } from '../../../src/registry/referrers.js';
 
@@ -23,7 +23,11 @@ function memoryStore(honoursIfMatch: boolean) {
       state = { digest: `v${++version}`, referrers, etag: `e${version}` };
       return state.digest;
     },
-    discard: async (digest) => void discarded.push(digest),
+    discard: async (digest) => {
+      discarded.push(digest);
+      // Deleting a manifest by digest takes its tag with it, as distribution does.
+      if (state?.digest === digest) state = undefined;
+    },
   };
   return { store, discarded, set: (referrers: ReferrerDescriptor[]) => (state = { digest: `v${++version}`, referrers, etag: `e${version}` }), get: () => state };
 }
@@ -74,6 +78,15 @@ describe('the referrers tag schema index', () => {
     const before = get()?.digest;
     await removeFromReferrersIndex(store, SUBJECT, referrer(2).digest, noWait);
     expect(get()?.referrers.map((r) => r.size)).toEqual([3]);
+    expect(discarded).toEqual([before]);
+  });
+
+  it('deletes the index when its last referrer goes, instead of leaving an empty one', async () => {
+    const { store, set, get, discarded } = memoryStore(false);
+    set([referrer(2)]);
+    const before = get()?.digest;
+    await removeFromReferrersIndex(store, SUBJECT, referrer(2).digest, noWait);
+    expect(get()).toBeUndefined();
     expect(discarded).toEqual([before]);
   });
 });

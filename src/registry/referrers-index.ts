@@ -2,9 +2,10 @@
 // referrers of `alg:hex` are listed in an image index under the tag `alg-hex`. Whoever pushes or
 // deletes a referrer there keeps that index up to date, without losing what a concurrent writer added:
 // read, merge, write (If-Match where the registry honours it), read again to check, retry.
-import { RegistryError } from '../errors.js';
-import type { ReferrerDescriptor } from '../registry/attributes.js';
-import { referrersTag } from '../registry/referrers.js';
+import { ManifestChangedError, NotFoundError, RefusedError, RegistryError } from '../errors.js';
+import { isJsonObject, type JsonValue, type ReferrerDescriptor } from './attributes.js';
+import { referrersTag } from './referrers.js';
+import type { ArtifactStore } from './service/types.js';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
@@ -61,6 +62,14 @@ async function updateIndex(
     const current = await store.read(tag);
     const wanted = change(current?.referrers ?? []);
     if (wanted === undefined) return;
+    if (wanted.length === 0 && current) {
+      // The last referrer went: the index goes too (deleting by digest leaves a newer version alone).
+      await store.discard(current.digest);
+      const now = await store.read(tag);
+      if (!now || change(now.referrers) === undefined) return;
+      await sleep(50 * 2 ** attempt);
+      continue;
+    }
     const written = await store.write(tag, indexBytes(wanted), current?.etag);
     const now = written === undefined ? undefined : await store.read(tag);
     if (now && change(now.referrers) === undefined) {
@@ -74,4 +83,42 @@ async function updateIndex(
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The referrers indexes of one repository, kept through its manifests API. */
+export function indexStoreOf(store: ArtifactStore): IndexStore {
+  return {
+    read: async (tag) => {
+      let document;
+      try {
+        document = await store.fetchManifest({ repository: store.repository, tag });
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }
+      const entries = document.json.manifests;
+      const referrers = Array.isArray(entries) ? entries.filter(isReferrer) : [];
+      return { digest: document.descriptor.digest, referrers, ...(document.etag ? { etag: document.etag } : {}) };
+    },
+    write: async (tag, bytes, ifMatch) => {
+      try {
+        return (await store.pushManifest(tag, { bytes, mediaType: OCI_INDEX }, ifMatch ? { ifMatch } : {})).digest;
+      } catch (error) {
+        if (error instanceof ManifestChangedError) return undefined;
+        throw error;
+      }
+    },
+    discard: async (digest) => {
+      try {
+        await store.deleteManifest(digest);
+      } catch (error) {
+        // A registry with deletes disabled keeps the old index untagged: garbage, not a failure.
+        if (!(error instanceof RefusedError) && !(error instanceof NotFoundError)) throw error;
+      }
+    },
+  };
+}
+
+function isReferrer(value: JsonValue): value is ReferrerDescriptor {
+  return isJsonObject(value) && typeof value.digest === 'string' && typeof value.mediaType === 'string' && typeof value.size === 'number';
 }

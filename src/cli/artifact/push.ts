@@ -1,0 +1,100 @@
+// acrx artifact push: files (and directories) as an OCI artifact under one or more tags, as `oras
+// push` does, streamed from disk.
+import { checkDistinctTitles, parseAnnotations, parseFileInput, validateMediaType, type Annotations, type FileInput } from '../../artifact/inputs.js';
+import type { ImageSpec } from '../../artifact/manifest.js';
+import type { PushedArtifact } from '../../artifact/push.js';
+import { UsageError } from '../../errors.js';
+import { parseTaggedImage, validateTag } from '../../reference/image.js';
+import { defineCommand } from '../command.js';
+import type { CommandContext } from '../context.js';
+import { listValue, parseRegistryOptions, textValue, type OptionValues, type RegistryOptions } from '../options.js';
+import { addArtifactFlags, addPushFlags, DEFAULT_TRANSFERS } from './flags.js';
+import { requiredReference } from './references.js';
+
+export interface PushOptions {
+  registry: RegistryOptions;
+  repository: string;
+  tags: string[];
+  files: FileInput[];
+  config?: FileInput;
+  artifactType?: string;
+  annotations: Annotations;
+  imageSpec: ImageSpec;
+  mountFrom?: string;
+  exportManifest?: string;
+}
+
+export async function runPush(options: PushOptions, context: CommandContext): Promise<PushedArtifact> {
+  const { service } = await context.openRegistry(options.registry);
+  const { pushArtifact } = await import('../../artifact/push.js');
+  return pushArtifact(
+    service.artifacts(options.repository),
+    service.loginServer,
+    {
+      tags: options.tags,
+      files: options.files,
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.artifactType ? { artifactType: options.artifactType } : {}),
+      annotations: options.annotations,
+      imageSpec: options.imageSpec,
+      concurrency: options.registry.concurrency ?? DEFAULT_TRANSFERS,
+      ...(options.mountFrom ? { mountFrom: options.mountFrom } : {}),
+      ...(options.exportManifest ? { exportManifest: options.exportManifest } : {}),
+      now: context.io.now ?? Date.now,
+    },
+    context.status,
+  );
+}
+
+/** `REPO:TAG[,TAG2...]`: a push names its tags. */
+function parseTags(reference: string): { repository: string; tags: string[] } {
+  const [first, ...more] = reference.split(',');
+  const image = parseTaggedImage(first ?? '', { requireTag: true });
+  return { repository: image.repository, tags: [image.tag, ...more.map(validateTag)] };
+}
+
+/** The files and flags every pushing command shares (push, attach). */
+export function parsePushInputs(values: OptionValues, files: readonly string[]) {
+  if (files.length === 0) throw new UsageError('name at least one file to push: FILE[:MEDIA_TYPE]...');
+  const inputs = files.map(parseFileInput);
+  checkDistinctTitles(inputs);
+  const artifactType = textValue(values, 'artifactType');
+  const config = textValue(values, 'config');
+  const annotationFile = textValue(values, 'annotationFile');
+  const exportManifest = textValue(values, 'exportManifest');
+  const imageSpec = textValue(values, 'imageSpec') ?? 'v1.1';
+  if (imageSpec !== 'v1.1' && imageSpec !== 'v1.0') throw new UsageError(`argument --image-spec: '${imageSpec}' is not v1.1 or v1.0`);
+  const configInput = config !== undefined ? parseFileInput(config) : undefined;
+  if (configInput?.directory) throw new UsageError(`--config '${config}' is a directory; a config is one file`);
+  return {
+    files: inputs,
+    ...(configInput ? { config: configInput } : {}),
+    ...(artifactType !== undefined ? { artifactType: validateMediaType(artifactType, 'artifact type') } : {}),
+    annotations: parseAnnotations(listValue(values, 'annotation') ?? [], annotationFile),
+    imageSpec: imageSpec as ImageSpec,
+    ...(exportManifest !== undefined ? { exportManifest } : {}),
+  };
+}
+
+export const pushCommand = defineCommand<PushOptions, PushedArtifact>({
+  name: 'push',
+  summary: 'Push files and directories as an OCI artifact (as oras push).',
+  flags: (command) => {
+    command.argument('<reference>', "where to push: 'repository:tag', or several tags as 'repository:tag1,tag2'");
+    command.argument('<file...>', "the files and directories, each as FILE or FILE:MEDIA_TYPE");
+    addPushFlags(addArtifactFlags(command));
+    command.option('--from <repository>', 'a repository of the same registry that may hold the blobs already (mounted, not uploaded)');
+  },
+  parse: ({ values, args }) => {
+    const { repository, tags } = parseTags(requiredReference(args));
+    const mountFrom = textValue(values, 'from');
+    return {
+      registry: parseRegistryOptions(values),
+      repository,
+      tags,
+      ...parsePushInputs(values, args.slice(1)),
+      ...(mountFrom !== undefined ? { mountFrom } : {}),
+    };
+  },
+  run: runPush,
+});

@@ -1,6 +1,6 @@
 // What the user names on the command line for a push: files with an optional media type, annotations
 // (repeated KEY=VALUE, or oras's annotation file), all checked before any request.
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -32,19 +32,27 @@ export function parseFileInput(text: string): FileInput {
   const suffix = colon > 0 ? text.slice(colon + 1) : '';
   const typed = suffix.includes('/');
   const path = typed ? text.slice(0, colon) : text;
-  const mediaType = typed ? validateMediaType(suffix, `media type of '${path}'`) : undefined;
+  if (typed && !MEDIA_TYPE.test(suffix)) throw badFileMediaType(suffix, path);
+  const mediaType = typed ? suffix : undefined;
   let stats;
   try {
     stats = statSync(path);
     accessSync(path, constants.R_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such file or directory: '${path}'` : `cannot read '${path}': ${code ?? String(error)}`);
+    // `file.txt:sbom` names no file; if `file.txt` is one, the mistake is the media type.
+    if (code === 'ENOENT' && colon > 0 && !typed && existsSync(text.slice(0, colon))) throw badFileMediaType(suffix, text.slice(0, colon));
+    if (code === 'ENOENT') throw new UsageError(`no such file or directory: '${path}'`);
+    throw new UsageError(`cannot read '${path}': ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error))}`);
   }
   if (!stats.isFile() && !stats.isDirectory()) throw new UsageError(`'${path}' is neither a file nor a directory`);
   const title = basename(path.replace(/\/+$/, ''));
   if (!title || title === '.' || title === '..') throw new UsageError(`'${path}' has no name to store it under; name the file or directory itself`);
   return { path, title, ...(mediaType ? { mediaType } : {}), directory: stats.isDirectory(), size: stats.isFile() ? stats.size : 0 };
+}
+
+function badFileMediaType(mediaType: string, path: string): UsageError {
+  return new UsageError(`invalid media type '${mediaType}' for '${path}': a media type is type/subtype, e.g. application/vnd.example.sbom.v1+json`);
 }
 
 /** Every title once: two files of the same name would overwrite each other on pull. */

@@ -14,6 +14,8 @@ export interface RegistryOptions {
   catalogMaxEntries?: number;
   /** Whether DELETE of manifests and blobs is allowed; default true. */
   deleteEnabled?: boolean;
+  /** Read-only maintenance mode: every push is refused (`storage.maintenance.readonly`). */
+  readOnly?: boolean;
   /** Serve HTTPS with this certificate (`http.tls`); `url` is then https://127.0.0.1:PORT. */
   tls?: RegistryTlsOptions;
   /** Basic authentication against these users (`auth.htpasswd`, bcrypt). Not together with `token`. */
@@ -130,6 +132,8 @@ function registryConfig(storageDir: string, port: number, options: RegistryOptio
     '  maintenance:',
     '    uploadpurging:',
     '      enabled: false',
+    '    readonly:',
+    `      enabled: ${options.readOnly ?? false}`,
     'http:',
     `  addr: 127.0.0.1:${port}`,
   ];

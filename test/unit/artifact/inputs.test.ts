@@ -30,6 +30,8 @@ describe('files named for a push', () => {
   it('refuses a missing file, a media type that is not type/subtype, and two files of one name', () => {
     expect(() => parseFileInput(join(dir, 'nope'))).toThrow(/no such file or directory/);
     expect(() => parseFileInput(`${file('d.txt')}:not a/type`)).toThrow(UsageError);
+    // A suffix without a slash names no file; when the part before it is a file, the media type is the mistake.
+    expect(() => parseFileInput(`${file('e.txt')}:sbom`)).toThrow(/invalid media type 'sbom' for '.*e\.txt'/);
     expect(() => validateMediaType('text', 'media type')).toThrow(/type\/subtype/);
     mkdirSync(join(dir, 'other'), { recursive: true });
     writeFileSync(join(dir, 'other', 'a.txt'), 'y');

@@ -35,6 +35,8 @@ export interface Side {
   scale?: number;
   /** Read before and after each run: e.g. requests a test server recorded meanwhile. */
   counter?: () => number;
+  /** Untimed, before each run: puts back the state a run starts from (a blob the last push left). */
+  prepare?: () => Promise<void>;
 }
 
 export interface SideResult {
@@ -128,6 +130,7 @@ export function runOnce(command: Command, scratch: string, options: { rss?: bool
 }
 
 async function runSide(side: Side, scratch: string, rss: boolean): Promise<{ run: Run; count: number }> {
+  await side.prepare?.();
   const before = side.counter?.() ?? 0;
   let seconds = 0;
   let rssKiB: number | undefined;

@@ -21,6 +21,7 @@ import { createTestCa, type TestCa } from '../test/support/tls.js';
 import { requireBinary } from '../test/support/tools.js';
 import { renderRawRuns, renderSections, ratio, rssTarget, timeTarget, type CountRow, type RatioRow, type Section, type Target } from './bench-report.js';
 import { compare, hasTimeCommand, killLiveChildren, runOnce, type Command, type Side, type SideResult } from './bench-run.js';
+import { measureArtifacts } from './bench-artifacts.js';
 import { seedRepository, type SeededRepository } from './bench-seed.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,6 +47,7 @@ const ROUNDS = {
   large: rounds(3, 2),
   auth: rounds(5, 3),
   huge: rounds(7, 3),
+  artifacts: rounds(3, 1),
 };
 const SIZES = {
   small: 100,
@@ -488,7 +490,7 @@ function machine(): string[] {
   ];
 }
 
-function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], huge: RatioRow[], counts: CountRow[]): string {
+function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], huge: RatioRow[], counts: CountRow[], artifacts: RatioRow[]): string {
   const minutes = (Date.now() - started) / 60_000;
   const sections: Section[] = [
     {
@@ -509,6 +511,13 @@ function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], hug
       title: `show-tags on ${SIZES.huge.toLocaleString('en')} tags, against \`skopeo list-tags\``,
       intro: `${ROUNDS.huge} rounds. distribution 2.8 sends the whole list in one answer (it does not page tags), to both.`,
       ratios: huge,
+    },
+    {
+      title: 'Artifacts: 2 GiB pushed and pulled, against skopeo',
+      intro:
+        `${ROUNDS.artifacts} rounds. One file of 2 GiB, sparse on disk (zeros), as an artifact; skopeo copies the same bytes as the one layer of an image between an OCI layout and the registry. ` +
+        'Before each push the blob is unlinked from the repository, so every run uploads it all.',
+      ratios: artifacts,
     },
     {
       title: `Requests on the ACR test server (${SIZES.acr.toLocaleString('en')} tags, ${fixtures.acrLarge.images} manifests)`,
@@ -533,7 +542,7 @@ function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], hug
       'Each process is started the way a user would: `node bin/acrx.cjs ... -n 127.0.0.1:PORT`, without --plain-http.',
     '',
     ...renderSections(sections),
-    ...renderRawRuns([...startup, ...perTag, ...huge]),
+    ...renderRawRuns([...startup, ...perTag, ...huge, ...artifacts]),
   ].join('\n');
 }
 
@@ -554,8 +563,18 @@ async function main(): Promise<void> {
     const perTag = await measurePerTag(fixtures, floor, skopeo);
     const huge = await measureHuge(fixtures, skopeo);
     const counts = await countAcrRequests(fixtures);
+    const artifacts = await measureArtifacts({
+      node: NODE,
+      acrx: ACRX,
+      skopeo,
+      env: BASE_ENV,
+      scratch,
+      host: fixtures.plain.host,
+      url: fixtures.plain.url,
+      rounds: ROUNDS.artifacts,
+    });
 
-    const text = report(fixtures, startup, perTag, huge, counts);
+    const text = report(fixtures, startup, perTag, huge, counts, artifacts);
     process.stdout.write(`\n${text}`);
     const out = path.join(ROOT, 'bench', QUICK ? 'results-quick.md' : 'results.md');
     mkdirSync(path.dirname(out), { recursive: true });

@@ -3,12 +3,11 @@
 // was sent); a registry's refusal of a blob or manifest is exit 5 with its own words, and nothing is
 // printed as pushed. Refusals come from the real distribution registry (its manifest size limit and its
 // read-only maintenance mode).
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACRX_BIN, isolatedEnv, runCli, type CliResult } from '../support/cli.js';
+import { runCli, spawnCli, type CliResult } from '../support/cli.js';
 import { startServer, type TestServer } from '../support/http-server.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
 import { missingToolMessage, requireBinary } from '../support/tools.js';
@@ -16,22 +15,10 @@ import { missingToolMessage, requireBinary } from '../support/tools.js';
 const missing = (['docker-registry'] as const).filter((tool) => !requireBinary(tool));
 if (missing.length > 0 && process.env.CI === 'true') throw new Error(missing.map(missingToolMessage).join('\n'));
 
-/** Runs acrx as an unprivileged user (root reads every file, so an unreadable file needs one). */
+/** acrx as an unprivileged user when the tests run as root (root reads every file), with config it may read. */
 function spawnAsNobody(args: string[], home: string): Promise<CliResult> {
-  const config = { HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), DOCKER_CONFIG: path.join(home, 'docker'), REGISTRY_AUTH_FILE: path.join(home, 'auth.json') };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ACRX_BIN, ...args], {
-      env: isolatedEnv(config),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), DOCKER_CONFIG: path.join(home, 'docker'), REGISTRY_AUTH_FILE: path.join(home, 'auth.json') };
+  return spawnCli(args, { env, ...(process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 } } : {}) });
 }
 
 describe('artifact commands refuse bad input before any request', () => {

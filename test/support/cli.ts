@@ -47,11 +47,19 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?
 
 export const ACRX_BIN = fileURLToPath(new URL('../../bin/acrx.cjs', import.meta.url));
 
-export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Run as this user (only root may): root reads every file, so a test of an unreadable one needs another user. */
+  user?: { uid: number; gid: number };
+}
+
+export function spawnCli(args: string[], options: SpawnOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ACRX_BIN, ...args], {
       env: isolatedEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...options.user,
     });
     let stdout = '';
     let stderr = '';

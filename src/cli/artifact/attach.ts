@@ -6,36 +6,26 @@ import { parseImage, type ImageReference } from '../../reference/image.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { parseRegistryOptions, type RegistryOptions } from '../options.js';
-import { addArtifactFlags, addPushFlags, DEFAULT_TRANSFERS } from './flags.js';
-import { parsePushInputs, type PushOptions } from './push.js';
+import { addArtifactFlags, addPushFlags } from './flags.js';
+import { parsePushInputs, pushSettings, type PushInputs } from './push.js';
 import { requiredReference } from './references.js';
 
-export type AttachOptions = Omit<PushOptions, 'repository' | 'tags' | 'mountFrom' | 'artifactType'> & {
+export type AttachOptions = Omit<PushInputs, 'artifactType'> & {
   registry: RegistryOptions;
   subject: ImageReference;
   artifactType: string;
 };
 
 export async function runAttach(options: AttachOptions, context: CommandContext): Promise<PushedArtifact> {
-  const { service } = await context.openRegistry(options.registry);
-  const store = service.artifacts(options.subject.repository);
-  const subject = (await store.fetchManifest(options.subject)).descriptor;
+  const { registry, subject: image, ...inputs } = options;
+  const { service } = await context.openRegistry(registry);
+  const store = service.artifacts(image.repository);
+  const subject = (await store.fetchManifest(image)).descriptor;
   const { pushArtifact } = await import('../../artifact/push.js');
   return pushArtifact(
     store,
     service.loginServer,
-    {
-      tags: [],
-      files: options.files,
-      ...(options.config ? { config: options.config } : {}),
-      artifactType: options.artifactType,
-      annotations: options.annotations,
-      imageSpec: options.imageSpec,
-      concurrency: options.registry.concurrency ?? DEFAULT_TRANSFERS,
-      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-      ...(options.exportManifest ? { exportManifest: options.exportManifest } : {}),
-      now: context.io.now ?? Date.now,
-    },
+    { ...inputs, tags: [], subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size }, ...pushSettings(registry, context) },
     context.status,
   );
 }

@@ -1,8 +1,8 @@
 // acrx artifact push: files (and directories) as an OCI artifact under one or more tags, as `oras
 // push` does, streamed from disk.
-import { checkDistinctTitles, parseAnnotations, parseFileInput, validateMediaType, type Annotations, type FileInput } from '../../artifact/inputs.js';
+import { checkDistinctTitles, parseAnnotations, parseFileInput, validateMediaType } from '../../artifact/inputs.js';
 import type { ImageSpec } from '../../artifact/manifest.js';
-import type { PushedArtifact } from '../../artifact/push.js';
+import type { PushedArtifact, PushRequest } from '../../artifact/push.js';
 import { UsageError } from '../../errors.js';
 import { parseTaggedImage, validateTag } from '../../reference/image.js';
 import { defineCommand } from '../command.js';
@@ -11,39 +11,26 @@ import { listValue, parseRegistryOptions, textValue, type OptionValues, type Reg
 import { addArtifactFlags, addPushFlags, DEFAULT_TRANSFERS } from './flags.js';
 import { requiredReference } from './references.js';
 
-export interface PushOptions {
+/** What the command line says of the artifact: the push request but for what the run adds. */
+export type PushInputs = Pick<PushRequest, 'files' | 'config' | 'artifactType' | 'annotations' | 'imageSpec' | 'exportManifest'>;
+
+export type PushOptions = PushInputs & {
   registry: RegistryOptions;
   repository: string;
   tags: string[];
-  files: FileInput[];
-  config?: FileInput;
-  artifactType?: string;
-  annotations: Annotations;
-  imageSpec: ImageSpec;
   mountFrom?: string;
-  exportManifest?: string;
-}
+};
 
 export async function runPush(options: PushOptions, context: CommandContext): Promise<PushedArtifact> {
-  const { service } = await context.openRegistry(options.registry);
+  const { registry, repository, ...request } = options;
+  const { service } = await context.openRegistry(registry);
   const { pushArtifact } = await import('../../artifact/push.js');
-  return pushArtifact(
-    service.artifacts(options.repository),
-    service.loginServer,
-    {
-      tags: options.tags,
-      files: options.files,
-      ...(options.config ? { config: options.config } : {}),
-      ...(options.artifactType ? { artifactType: options.artifactType } : {}),
-      annotations: options.annotations,
-      imageSpec: options.imageSpec,
-      concurrency: options.registry.concurrency ?? DEFAULT_TRANSFERS,
-      ...(options.mountFrom ? { mountFrom: options.mountFrom } : {}),
-      ...(options.exportManifest ? { exportManifest: options.exportManifest } : {}),
-      now: context.io.now ?? Date.now,
-    },
-    context.status,
-  );
+  return pushArtifact(service.artifacts(repository), service.loginServer, { ...request, ...pushSettings(registry, context) }, context.status);
+}
+
+/** What a push takes from the session rather than the artifact: transfers at once, the clock. */
+export function pushSettings(registry: RegistryOptions, context: CommandContext): Pick<PushRequest, 'concurrency' | 'now'> {
+  return { concurrency: registry.concurrency ?? DEFAULT_TRANSFERS, now: context.io.now ?? Date.now };
 }
 
 /** `REPO:TAG[,TAG2...]`: a push names its tags. */
@@ -54,7 +41,7 @@ function parseTags(reference: string): { repository: string; tags: string[] } {
 }
 
 /** The files and flags every pushing command shares (push, attach). */
-export function parsePushInputs(values: OptionValues, files: readonly string[]) {
+export function parsePushInputs(values: OptionValues, files: readonly string[]): PushInputs {
   if (files.length === 0) throw new UsageError('name at least one file to push: FILE[:MEDIA_TYPE]...');
   const inputs = files.map(parseFileInput);
   checkDistinctTitles(inputs);

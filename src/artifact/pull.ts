@@ -13,7 +13,8 @@ import type { ArtifactStore, Reporter } from '../registry/service/types.js';
 import { mapLimit } from '../util/concurrency.js';
 import { checkDestination, prepareDestination, titleSegments, type DestinationKind } from './destination.js';
 import { ANNOTATION_CONTENT_DIGEST, ANNOTATION_TITLE, isDirectoryLayer } from './layer.js';
-import { unpackDirectory } from './unpack.js';
+import { placeFile } from './placement.js';
+import { checkDirectoryLayer, placeCheckedLayer, type CheckedLayer } from './unpack.js';
 import { writeThroughTemp } from './write-file.js';
 
 export interface PullRequest {
@@ -71,8 +72,18 @@ export async function pullArtifact(store: ArtifactStore, loginServer: string, im
   }
   const planned = plan(document, request, reporter);
   mkdirSync(request.directory, { recursive: true });
-  const files = await mapLimit(planned, request.concurrency, (item) => pullLayer(store, item, request, reporter));
-  return { reference: name, digest: document.descriptor.digest, ...(artifactType ? { artifactType } : {}), files };
+  // All or nothing: every blob is downloaded and verified, and every directory layer checked, into a
+  // hidden staging directory first; only then does anything take its place in the output directory.
+  const staging = join(request.directory, `.acrx-pull-${randomBytes(6).toString('hex')}`);
+  mkdirSync(staging);
+  try {
+    const staged = await mapLimit(planned, request.concurrency, (item, index) => stageLayer(store, item, join(staging, String(index)), reporter));
+    const files: PulledFile[] = [];
+    for (const item of staged) files.push(await placeLayer(item, request));
+    return { reference: name, digest: document.descriptor.digest, ...(artifactType ? { artifactType } : {}), files };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** Which layers go where; every title and destination checked now, nothing written yet. */
@@ -103,33 +114,42 @@ function plan(document: ManifestDocument, request: PullRequest, reporter: Report
   return planned;
 }
 
-async function pullLayer(store: ArtifactStore, item: Planned, request: PullRequest, reporter: Reporter): Promise<PulledFile> {
+interface Staged extends Planned {
+  /** The verified blob in the staging directory (none for a file kept as it is). */
+  file?: string;
+  /** A directory layer's archive, every entry checked. */
+  checked?: CheckedLayer;
+}
+
+/** Downloads one layer into `file`, verified; a directory layer's archive is checked whole. */
+async function stageLayer(store: ArtifactStore, item: Planned, file: string, reporter: Reporter): Promise<Staged> {
+  if (item.keep) return item;
   const { layer } = item;
-  const described = { digest: layer.digest, size: layer.size, mediaType: layer.mediaType };
-  if (item.keep) return { path: item.title, ...described, outcome: 'kept' };
   const transfer = reporter.transfer(item.title, layer.size);
   let received = 0;
   const blob = await store.fetchBlob(layer, (total) => {
     transfer.advance(total - received);
     received = total;
   });
-  if (item.kind === 'file') {
-    const destination = prepareDestination(request.directory, item.segments, 'file', request.overwrite).path;
-    await writeThroughTemp(blob, destination, { overwrite: request.overwrite });
-    transfer.done('pulled');
-    return { path: relative(request.directory, destination), ...described, outcome: 'written' };
-  }
-  // A directory layer is verified into a temporary archive beside the output, then unpacked.
-  const archive = join(request.directory, `.acrx-layer-${randomBytes(6).toString('hex')}.tar.gz`);
-  try {
-    await writeThroughTemp(blob, archive);
-    const contentDigest = layer.annotations?.[ANNOTATION_CONTENT_DIGEST];
-    const unpacked = await unpackDirectory(archive, request.directory, item.title, { overwrite: request.overwrite, ...(contentDigest ? { contentDigest } : {}) });
-    transfer.done('unpacked');
+  await writeThroughTemp(blob, file);
+  transfer.done('pulled');
+  if (item.kind === 'file') return { ...item, file };
+  const contentDigest = layer.annotations?.[ANNOTATION_CONTENT_DIGEST];
+  return { ...item, file, checked: await checkDirectoryLayer(file, item.title, contentDigest ? { contentDigest } : {}) };
+}
+
+/** Moves a staged layer into the output directory (a file by rename, a directory unpacked). */
+async function placeLayer(item: Staged, request: PullRequest): Promise<PulledFile> {
+  const { layer } = item;
+  const described = { digest: layer.digest, size: layer.size, mediaType: layer.mediaType };
+  if (item.checked) {
+    const unpacked = await placeCheckedLayer(item.checked, request.directory, { overwrite: request.overwrite });
     return { path: relative(request.directory, unpacked.path), ...described, outcome: 'unpacked' };
-  } finally {
-    rmSync(archive, { force: true });
   }
+  if (item.file === undefined) return { path: item.title, ...described, outcome: 'kept' };
+  const destination = prepareDestination(request.directory, item.segments, 'file', request.overwrite).path;
+  placeFile(item.file, destination, request.overwrite);
+  return { path: relative(request.directory, destination), ...described, outcome: 'written' };
 }
 
 /** The artifact's type: `artifactType`, else (image-spec 1.0 artifacts) the config's media type. */

@@ -37,17 +37,31 @@ export interface UnpackedDirectory {
  * A failure leaves nothing behind, not even the directories created for a title like `a/b`.
  */
 export async function unpackDirectory(archive: string, directory: string, title: string, options: UnpackOptions = {}): Promise<UnpackedDirectory> {
-  const overwrite = options.overwrite === true;
-  const root = titleSegments(title);
-  checkDestination(directory, root, 'directory', overwrite);
-  const plan = await checkArchive(archive, title, root, options);
+  checkDestination(directory, titleSegments(title), 'directory', options.overwrite === true);
+  return placeCheckedLayer(await checkDirectoryLayer(archive, title, options), directory, options);
+}
 
-  const { path, created } = prepareDestination(directory, root, 'directory', overwrite);
+/** A directory layer whose every entry was checked: it can be unpacked without a refusal. */
+export interface CheckedLayer {
+  archive: string;
+  title: string;
+  plan: PlannedEntry[];
+}
+
+/** The first half of unpackDirectory: refuses a hostile archive (UnsafeArtifactError) before anything is written. */
+export async function checkDirectoryLayer(archive: string, title: string, options: UnpackOptions = {}): Promise<CheckedLayer> {
+  return { archive, title, plan: await checkArchive(archive, title, titleSegments(title), options) };
+}
+
+/** The second half: the checked archive into `directory`/`title`, through a staging directory beside it. */
+export async function placeCheckedLayer(layer: CheckedLayer, directory: string, options: UnpackOptions = {}): Promise<UnpackedDirectory> {
+  const { archive, plan } = layer;
+  const { path, created } = prepareDestination(directory, titleSegments(layer.title), 'directory', options.overwrite === true);
   const staging = temporarySibling(path);
   try {
     mkdirSync(staging, 0o755);
     await extractPlan(archive, plan, staging, options.signal);
-    placeDirectory(staging, path, overwrite);
+    placeDirectory(staging, path, options.overwrite === true);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     for (const parent of created.reverse()) removeIfEmpty(parent);

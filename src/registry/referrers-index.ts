@@ -46,39 +46,54 @@ export async function removeFromReferrersIndex(store: IndexStore, subject: strin
   await updateIndex(store, subject, (current) => (current.some((item) => item.digest === digest) ? current.filter((item) => item.digest !== digest) : undefined), sleep);
 }
 
+type Change = (current: readonly ReferrerDescriptor[]) => ReferrerDescriptor[] | undefined;
+
+/**
+ * A writer that read the index before our write can still write over it after our check: without
+ * If-Match (distribution 2.8 ignores it) nothing prevents that, so the check is made again after this
+ * pause, by which time such a writer (one PUT behind its read) has written. Narrows the race between
+ * processes to writers stalled longer than this; it cannot close it.
+ */
+const SETTLE_MS = 200;
+
 /**
  * `change` answers the new list, or undefined when the current one already says what it should.
- * A writer that overwrote another's change in between is caught by the check after the write: the
+ * A writer that overwrote another's change in between is caught by the checks after the write: the
  * loop then merges again on top of what is there now.
  */
-async function updateIndex(
-  store: IndexStore,
-  subject: string,
-  change: (current: readonly ReferrerDescriptor[]) => ReferrerDescriptor[] | undefined,
-  sleep: (ms: number) => Promise<void>,
-): Promise<void> {
+async function updateIndex(store: IndexStore, subject: string, change: Change, sleep: (ms: number) => Promise<void>): Promise<void> {
   const tag = referrersTag(subject);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const current = await store.read(tag);
-    const wanted = change(current?.referrers ?? []);
-    if (wanted === undefined) return;
-    if (wanted.length === 0 && current) {
-      // The last referrer went: the index goes too (deleting by digest leaves a newer version alone).
-      await store.discard(current.digest);
-      const now = await store.read(tag);
-      if (!now || change(now.referrers) === undefined) return;
+    const outcome = await changeOnce(store, tag, change);
+    if (outcome === 'unchanged') return;
+    if (outcome === 'changed') {
+      await sleep(SETTLE_MS);
+      if (holds(await store.read(tag), change)) return;
+    } else {
       await sleep(50 * 2 ** attempt);
-      continue;
     }
-    const written = await store.write(tag, indexBytes(wanted), current?.etag);
-    const now = written === undefined ? undefined : await store.read(tag);
-    if (now && change(now.referrers) === undefined) {
-      if (current && current.digest !== written) await store.discard(current.digest);
-      return;
-    }
-    await sleep(50 * 2 ** attempt);
   }
   throw new RegistryError(`the referrers index '${tag}' kept changing under concurrent writers; it was not updated`);
+}
+
+/** One read-merge-write: `unchanged` (it already held), `changed` (written and read back), or `lost` (overwritten or refused). */
+async function changeOnce(store: IndexStore, tag: string, change: Change): Promise<'unchanged' | 'changed' | 'lost'> {
+  const current = await store.read(tag);
+  const wanted = change(current?.referrers ?? []);
+  if (wanted === undefined) return 'unchanged';
+  if (wanted.length === 0 && current) {
+    // The last referrer went: the index goes too (deleting by digest leaves a newer version alone).
+    await store.discard(current.digest);
+    return holds(await store.read(tag), change) ? 'changed' : 'lost';
+  }
+  const written = await store.write(tag, indexBytes(wanted), current?.etag);
+  if (written === undefined || !holds(await store.read(tag), change)) return 'lost';
+  if (current && current.digest !== written) await store.discard(current.digest);
+  return 'changed';
+}
+
+function holds(state: IndexState | undefined, change: Change): boolean {
+  return change(state?.referrers ?? []) === undefined;
 }
 
 function pause(ms: number): Promise<void> {

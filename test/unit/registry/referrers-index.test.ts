@@ -11,10 +11,12 @@ function memoryStore(honoursIfMatch: boolean) {
   let state: IndexState | undefined;
   let version = 0;
   const discarded: string[] = [];
-  const store: IndexStore & { interfere?: () => void } = {
+  const store: IndexStore & { interfere?: () => void; afterRead?: () => void } = {
     read: async (tag) => {
       expect(tag).toBe(referrersTag(SUBJECT));
-      return state && { ...state, referrers: [...state.referrers] };
+      const seen = state && { ...state, referrers: [...state.referrers] };
+      store.afterRead?.();
+      return seen;
     },
     write: async (_tag, bytes, ifMatch) => {
       store.interfere?.();
@@ -88,5 +90,20 @@ describe('the referrers tag schema index', () => {
     await removeFromReferrersIndex(store, SUBJECT, referrer(2).digest, noWait);
     expect(get()).toBeUndefined();
     expect(discarded).toEqual([before]);
+  });
+
+  it('looks again after a pause, and merges again when a writer that read before our write wrote over it after our check', async () => {
+    const { store, set, get } = memoryStore(false);
+    set([referrer(2)]);
+    let reads = 0;
+    // Read 1 is ours before the write, read 2 our check; right after it the other writer, who read
+    // [2] before our write, writes [2, 4] over ours.
+    store.afterRead = () => {
+      if (++reads === 2) set([referrer(2), referrer(4)]);
+    };
+    const pauses: number[] = [];
+    await addToReferrersIndex(store, SUBJECT, referrer(3), async (ms) => void pauses.push(ms));
+    expect(get()?.referrers.map((r) => r.size)).toEqual([2, 4, 3]);
+    expect(pauses.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DestinationExistsError, NotFoundError, UsageError } from '../errors.js';
+import { DestinationExistsError, NotFoundError, RegistryError, UnsafeArtifactError } from '../errors.js';
 import type { ImageReference } from '../reference/image.js';
 import { formatImage } from '../reference/image.js';
 import type { Descriptor, ManifestDocument } from '../registry/client.js';
@@ -64,7 +64,8 @@ export async function pullArtifact(store: ArtifactStore, loginServer: string, im
   const document = await store.fetchManifest(image);
   const name = `${loginServer}/${formatImage(image)}`;
   if (INDEX_TYPES.has(document.descriptor.mediaType)) {
-    throw new UsageError(`${name} is a multi-platform index, not an artifact; pull one of its manifests by digest`);
+    // Known only once the manifest is read, so not a usage error (those are raised before any request).
+    throw new RegistryError(`${name} is a multi-platform index, not an artifact; pull one of its manifests by digest`);
   }
   const artifactType = artifactTypeOf(document);
   if (request.artifactType !== undefined && artifactType !== request.artifactType) {
@@ -98,7 +99,7 @@ function plan(document: ManifestDocument, request: PullRequest, reporter: Report
       reporter.warn(`layer ${layer.digest} has no file name (${ANNOTATION_TITLE}); it is not pulled`);
       continue;
     }
-    if (titles.has(title)) throw new UsageError(`the artifact has two layers named '${title}'; nothing was written`);
+    if (titles.has(title)) throw new UnsafeArtifactError(`the artifact has two layers named '${title}'; nothing was written`);
     titles.add(title);
     const segments = titleSegments(title);
     const kind: DestinationKind = isDirectoryLayer(layer.annotations) ? 'directory' : 'file';

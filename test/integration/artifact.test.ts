@@ -644,6 +644,22 @@ describe.skipIf(missing.length > 0)('acrx artifact on distribution 2.8, read bac
       expect(entriesUnder(work).filter((name) => !/^case-\d$/.test(name))).toEqual([]);
     });
 
+    it('refuses an artifact with two layers of one name, and a multi-platform index, with exit 1 and nothing written', async () => {
+      const twice = await pushRaw('hostile/twice', 'v1', [titled('same.txt', 'first\n'), titled('same.txt', 'second\n')]);
+      const out = path.join(work, 'out');
+      const result = await pull('hostile/twice:v1', out);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/two layers named 'same\.txt'/);
+      expect(existsSync(out) ? entriesUnder(out) : []).toEqual([]);
+
+      const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: twice.digest, size: skopeoRaw('hostile/twice:v1').length }] };
+      await pushManifest(registry.url, 'hostile/twice', 'index', index, MediaType.ociIndex);
+      const indexed = await pull('hostile/twice:index', out);
+      expect(indexed.code).toBe(1);
+      expect(indexed.stderr).toMatch(/is a multi-platform index, not an artifact/);
+      expect(existsSync(out) ? entriesUnder(out) : []).toEqual([]);
+    });
+
     it('refuses a layer whose stored bytes do not match its digest, naming it, and leaves no file and no temporary file', async () => {
       const content = randomBytes(200_000);
       await pushRaw('hostile/corrupt', 'v1', [titled('data.bin', content)]);

@@ -30,16 +30,20 @@ export type Remedy =
 export interface ErrorOptions {
   cause?: unknown;
   remedy?: Remedy;
+  /** What the command did before it stopped: printed as its result, then the error is reported. */
+  result?: unknown;
 }
 
 /** The base of every acrx error; abstract, so each failure is thrown as the kind it is. */
 export abstract class AcrxError extends Error {
   abstract readonly exitCode: ExitCode;
   readonly remedy: Remedy | undefined;
+  readonly result: unknown;
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.remedy = options.remedy;
+    this.result = options.result;
   }
 }
 
@@ -72,8 +76,8 @@ export class ApiNotOfferedError extends RefusedError {}
 /** Ctrl-C. */
 export class InterruptedError extends AcrxError {
   readonly exitCode = ExitCode.interrupted;
-  constructor() {
-    super('interrupted');
+  constructor(message = 'interrupted', options: ErrorOptions = {}) {
+    super(message, options);
   }
 }
 
@@ -191,6 +195,11 @@ export class PythonError extends QueryError {
 
 /** The result cannot be shown in the chosen output format (knack's "Table output unavailable"). */
 export class OutputError extends AcrxError {
+  readonly exitCode = ExitCode.error;
+}
+
+/** Some items of a batch (a purge) failed or did not start; the result says which. */
+export class IncompleteError extends AcrxError {
   readonly exitCode = ExitCode.error;
 }
 

@@ -28,8 +28,11 @@ export interface CommandContext {
   io: Io;
   status: Status;
   config: AcrxConfig;
-  /** Opens the registry the options name; every session opened is closed when the command ends. */
-  openRegistry(options: RegistryOptions, credentials?: CredentialChoice): Promise<RegistrySession>;
+  /**
+   * Opens the registry the options name; every session opened is closed when the command ends. Its
+   * requests stop on Ctrl-C (io.signal), or on `signal` for a command that lets them finish first.
+   */
+  openRegistry(options: RegistryOptions, credentials?: CredentialChoice, signal?: AbortSignal): Promise<RegistrySession>;
 }
 
 /** The context of one command run, with what rendering needs beside it. */
@@ -59,8 +62,8 @@ export async function createContext(options: GlobalOptions, io: Io): Promise<Run
     format,
     ...(query ? { query } : {}),
     color: colorAllowed(io.stdout, io.env),
-    openRegistry: async (registry, credentials = 'stored') => {
-      const session = await openRegistry(context, registry, credentials);
+    openRegistry: async (registry, credentials = 'stored', signal = io.signal) => {
+      const session = await openRegistry(context, registry, credentials, signal);
       sessions.push(session);
       return session;
     },
@@ -72,7 +75,7 @@ export async function createContext(options: GlobalOptions, io: Io): Promise<Run
 }
 
 /** Validates everything about the registry and its credentials, then opens the session (no request yet). */
-async function openRegistry(context: CommandContext, options: RegistryOptions, credentials: CredentialChoice): Promise<RegistrySession> {
+async function openRegistry(context: CommandContext, options: RegistryOptions, credentials: CredentialChoice, signal: AbortSignal): Promise<RegistrySession> {
   const { io, status } = context;
   const target = resolveTarget(context, options);
   const explicit = await explicitCredential(options, io);
@@ -84,7 +87,7 @@ async function openRegistry(context: CommandContext, options: RegistryOptions, c
     ...(explicit ? { explicit } : {}),
     userAgent: userAgent(),
     env: io.env,
-    signal: io.signal,
+    signal,
     reporter: status,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.insecure ? { insecure: true } : {}),

@@ -1,4 +1,5 @@
 // Runs one command: global options → context, values → options, run, render, write stdout, close.
+import { AcrxError } from '../errors.js';
 import { renderOutput } from '../output/render.js';
 import type { CommandInput, CommandSpec } from './spec.js';
 import { createContext, type Io } from './context.js';
@@ -9,9 +10,7 @@ export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options
   const context = await createContext(global.output === 'tree' ? { ...global, output: 'json' } : global, io);
   const unconfigured = global.output === undefined && !io.env.ACRX_OUTPUT && !context.config.defaults?.output;
   const tree = spec.tree && global.query === undefined && (global.output === 'tree' || (unconfigured && io.stdout.isTTY === true));
-  try {
-    const options = spec.parse(input);
-    const result = await spec.run(options, context);
+  const show = async (result: Result): Promise<void> => {
     if (tree && spec.tree && result !== undefined) {
       io.stdout.write(spec.tree(result));
       return;
@@ -27,6 +26,18 @@ export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options
       ...(table && result !== undefined ? { table: () => table(result) } : {}),
     });
     if (output.length > 0) io.stdout.write(output);
+  };
+  try {
+    const options = spec.parse(input);
+    let result: Result;
+    try {
+      result = await spec.run(options, context);
+    } catch (error) {
+      // A command that stopped partway (a purge with failures, or interrupted) shows what it did first.
+      if (error instanceof AcrxError && error.result !== undefined) await show(error.result as Result);
+      throw error;
+    }
+    await show(result);
   } finally {
     await context.close();
   }

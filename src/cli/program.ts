@@ -7,6 +7,7 @@ import { addConfigureCommand } from './configure/index.js';
 import type { Io } from './context.js';
 import { addLoginCommands } from './login/index.js';
 import { addManifestGroup } from './manifest/index.js';
+import { addPurgeCommand } from './purge/index.js';
 import { addRepositoryGroup } from './repository/index.js';
 import { addTagGroup } from './tag/index.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(io: Io): Command {
   addRepositoryGroup(program, io);
   addManifestGroup(program, io);
   addArtifactGroup(program, io);
+  addPurgeCommand(program, io);
   addLoginCommands(program, io);
   addTagGroup(program, io);
   addConfigureCommand(program, io);

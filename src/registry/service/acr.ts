@@ -14,6 +14,8 @@ import type {
   TagAttributes,
 } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
+import type { ContentsNeeds, RepositoryContents } from '../contents.js';
+import { readAcrContents } from '../contents-read.js';
 import { readManifests } from '../inventory.js';
 import { compareNames } from '../ordering.js';
 import type { ReferrerQuery } from '../referrers.js';
@@ -112,6 +114,18 @@ export class AcrRegistryService implements RegistryService {
 
   async untag(image: TaggedImage): Promise<void> {
     await (await this.clients()).acr.deleteTag(image.repository, image.tag);
+  }
+
+  async readContents(repository: string, needs: ContentsNeeds): Promise<RepositoryContents> {
+    const { acr, oci } = await this.clients();
+    return this.reporter.progress(`reading ${repository}`, (update) =>
+      readAcrContents(acr, oci, repository, needs, { progress: update, warn: (message) => this.reporter.warn(message) }),
+    );
+  }
+
+  async addReferrers(): Promise<number> {
+    // The metadata listing holds every manifest, untagged referrers included.
+    return 0;
   }
 
   async updateAttributes(target: AttributeTarget, attributes: ChangeableAttributes): Promise<RepositoryAttributes | ImageAttributes> {

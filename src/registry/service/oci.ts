@@ -5,6 +5,8 @@ import { AcrApiRequiredError, AcrxError, NotFoundError, PartialFailureError } fr
 import { formatImage, type ImageReference, type TaggedImage } from '../../reference/image.js';
 import type { ImageAttributes, JsonObject, ManifestAttributes, ReferrerDescriptor, RepositoryAttributes, TagAttributes } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
+import type { ContentsNeeds, RepositoryContents } from '../contents.js';
+import { readOciContents, addOciReferrers } from '../contents-read.js';
 import { describeManifest } from '../describe.js';
 import { describeDocuments, mapTags, type TagMap } from '../inventory.js';
 import { INDEX_TYPES } from '../media-types.js';
@@ -206,6 +208,21 @@ export class OciRegistryService implements RegistryService {
     // A missing tag is 'not found' (exit 3), before the registry is asked to delete anything.
     await client.resolveManifest(image);
     await client.deleteTag(image.repository, image.tag);
+  }
+
+  async readContents(repository: string, _needs: ContentsNeeds): Promise<RepositoryContents> {
+    // Bodies are read either way: the tag GETs answer them.
+    const client = await this.client();
+    return this.reporter.progress(`reading ${repository}`, (update) =>
+      readOciContents(client, repository, { progress: update, warn: (message) => this.reporter.warn(message) }),
+    );
+  }
+
+  async addReferrers(contents: RepositoryContents, subjects: readonly string[]): Promise<number> {
+    const client = await this.client();
+    return this.reporter.progress(`finding referrers in ${contents.repository}`, (update) =>
+      addOciReferrers(client, contents, subjects, { progress: update, warn: (message) => this.reporter.warn(message) }),
+    );
   }
 
   updateAttributes(target: AttributeTarget): Promise<never> {

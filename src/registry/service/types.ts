@@ -19,6 +19,7 @@ import type { PushedManifest } from '../manifest-push.js';
 import type { BlobPushOutcome } from '../upload.js';
 import type { TimeOrder } from '../ordering.js';
 import type { ReferrerQuery } from '../referrers.js';
+import type { ContentsNeeds, RepositoryContents } from '../contents.js';
 
 /** Where a long task shows progress and where warnings and details go (stderr, decided above). */
 export interface Reporter {
@@ -101,6 +102,13 @@ export interface RegistryService {
   untag(image: TaggedImage): Promise<void>;
   /** Push and pull through the OCI API, the same on every registry. */
   artifacts(repository: string): ArtifactStore;
+  /** What clean-up needs of a repository: tags, manifests, what each holds and refers to, times, locks. */
+  readContents(repository: string, needs: ContentsNeeds): Promise<RepositoryContents>;
+  /**
+   * Asks the registry for the referrers of `subjects` that `contents` does not hold yet and adds them;
+   * answers how many were added (always 0 where the listing already holds every manifest, as on ACR).
+   */
+  addReferrers(contents: RepositoryContents, subjects: readonly string[]): Promise<number>;
   /** ACR's changeable attributes: with none given, the item's current attributes (as az shows them). */
   updateAttributes(target: AttributeTarget, attributes: ChangeableAttributes): Promise<RepositoryAttributes | ImageAttributes>;
 }

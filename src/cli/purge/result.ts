@@ -1,0 +1,98 @@
+// What `acrx purge` prints: the plan (and, once carried out, each item's result), as JSON for scripts,
+// a table row per item, and on a terminal a drawing grouped by repository.
+import type { TableRows } from '../../output/render.js';
+import { formatBytes } from '../../output/transfers.js';
+import type { ItemResult } from '../../purge/execute.js';
+import type { PlannedManifest, PlannedTag, ProtectedItem } from '../../purge/plan.js';
+
+export interface PurgeResult {
+  registry: string;
+  dryRun: boolean;
+  /** Tags that go (on registries that cannot untag, with their manifest). */
+  tags: PlannedTag[];
+  /** Manifests that go, in the order they are deleted. */
+  manifests: PlannedManifest[];
+  protected: ProtectedItem[];
+  bytesFreed: number;
+  /** Absent for a dry run. */
+  results?: ItemResult[];
+}
+
+interface Row {
+  action: string;
+  repository: string;
+  item: string;
+  why: string;
+  time: string;
+  result: string;
+}
+
+function rows(result: PurgeResult): Row[] {
+  const outcome = (kind: ItemResult['kind'], repository: string, name: string): string => {
+    const found = result.results?.find((item) => item.kind === kind && item.repository === repository && item.name === name);
+    return found ? `${found.status}${found.error ? `: ${found.error}` : ''}` : '';
+  };
+  const when = (item: { time?: string; timeSource?: string }) => (item.time ? `${item.time} (${item.timeSource ?? 'time'})` : '');
+  return [
+    ...result.tags.map((tag) => ({
+      action: 'remove tag',
+      repository: tag.repository,
+      item: tag.tag,
+      why: `${tag.digest}${tag.unlock ? ', unlocked first' : ''}`,
+      time: when(tag),
+      result: outcome('tag', tag.repository, tag.tag),
+    })),
+    ...result.manifests.map((manifest) => ({
+      action: 'delete manifest',
+      repository: manifest.repository,
+      item: manifest.digest,
+      why: `${manifest.reason}${manifest.tags.length > 0 ? ` (tags ${manifest.tags.join(', ')})` : ''}${manifest.unlock ? ', unlocked first' : ''}`,
+      time: when(manifest),
+      result: outcome('manifest', manifest.repository, manifest.digest),
+    })),
+    ...result.protected.map((item) => ({
+      action: 'keep',
+      repository: item.repository,
+      item: item.tag ?? item.digest,
+      why: `${item.protection}: ${item.reason}`,
+      time: '',
+      result: '',
+    })),
+  ];
+}
+
+export function purgeTable(result: PurgeResult): TableRows {
+  return rows(result).map((row) => ({
+    Action: row.action,
+    Repository: row.repository,
+    Item: row.item,
+    Why: row.why,
+    Time: row.time,
+    Result: row.result,
+  }));
+}
+
+/** One line of totals, then each repository's items as a tree. */
+export function drawPurge(result: PurgeResult): string {
+  const lines = [summary(result)];
+  const byRepository = new Map<string, Row[]>();
+  for (const row of rows(result)) byRepository.set(row.repository, [...(byRepository.get(row.repository) ?? []), row]);
+  for (const [repository, items] of byRepository) {
+    lines.push(repository);
+    items.forEach((row, index) => {
+      const branch = index === items.length - 1 ? '└── ' : '├── ';
+      const details = [row.why, row.time, row.result && `→ ${row.result}`].filter(Boolean).join('  ');
+      lines.push(`${branch}${row.action} ${row.item}  ${details}`);
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function summary(result: PurgeResult): string {
+  const counts = `${result.tags.length} tag(s) removed, ${result.manifests.length} manifest(s) deleted, ${formatBytes(result.bytesFreed)} freed; ${result.protected.length} item(s) protected`;
+  if (result.dryRun) return `Purge plan for ${result.registry} (dry run, nothing deleted): ${counts}`;
+  if (result.results === undefined) return `Purge plan for ${result.registry}: ${counts}`;
+  const failed = result.results.filter((item) => item.status === 'failed').length;
+  const skipped = result.results.filter((item) => item.status === 'not-started').length;
+  return `Purged ${result.registry}: ${counts}${failed || skipped ? ` — ${failed} failed, ${skipped} not started` : ''}`;
+}

@@ -101,7 +101,7 @@ class Planner {
     if (!this.contents.canUntag) this.takeWholeManifests();
     if (this.criteria.untagged !== 'none') this.chooseUntagged();
     this.settleProtection();
-    if (!this.contents.referrersGoWithSubject) this.addReferrersIndexes();
+    this.addReferrersIndexes();
     return this.result();
   }
 

@@ -75,7 +75,6 @@ export async function readAcrContents(acr: AcrClient, oci: RegistryClient, repos
     manifests,
     untaggedVisible: true,
     canUntag: true,
-    referrersGoWithSubject: true,
     ...(locks ? { locks } : {}),
   };
 }
@@ -107,7 +106,7 @@ export async function readOciContents(client: RegistryClient, repository: string
     const entry = manifests.get(byTag.get(name)?.digest ?? '') as ManifestEntry;
     return { name, digest: entry.digest, ...(entry.time ? { time: entry.time, timeSource: 'created' as const } : {}) };
   });
-  return { repository, tags, manifests, untaggedVisible: false, canUntag: false, referrersGoWithSubject: false };
+  return { repository, tags, manifests, untaggedVisible: false, canUntag: false };
 }
 
 /**

@@ -57,8 +57,6 @@ export interface RepositoryContents {
    * deleting a tag deletes the manifest and every tag on it), tags go only with their manifest.
    */
   canUntag: boolean;
-  /** Whether deleting a manifest deletes the manifests that refer to it too (ACR does). */
-  referrersGoWithSubject: boolean;
   /** The repository's own lock (ACR). */
   locks?: Locks;
 }

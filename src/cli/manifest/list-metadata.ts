@@ -4,24 +4,34 @@ import type { ManifestAttributes } from '../../registry/attributes.js';
 import type { Listing } from '../../registry/service/types.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { addOrderOption, addTopOption, parseListing, type RegistryOptions } from '../options.js';
+import { addOrderOption, addTopOption, flagValue, parseListing, type RegistryOptions } from '../options.js';
 import { addRepositoryTarget, parseRepositoryTarget } from './target.js';
 
 export interface ListMetadataOptions {
   registry: RegistryOptions;
   repository: string;
   listing: Listing;
+  /** Only manifests without tags (az's `--query "[?tags==null]"`). */
+  untagged: boolean;
 }
 
 export async function runListMetadata(options: ListMetadataOptions, context: CommandContext): Promise<ManifestAttributes[]> {
   const { service } = await context.openRegistry(options.registry);
-  return service.listManifests(options.repository, options.listing);
+  if (!options.untagged) return service.listManifests(options.repository, options.listing);
+  // --top counts what is shown: the untagged ones.
+  const { top, ...rest } = options.listing;
+  const untagged = (await service.listManifests(options.repository, rest)).filter((manifest) => (manifest.tags ?? []).length === 0);
+  return top === undefined ? untagged : untagged.slice(0, top);
 }
 
 export const listMetadataCommand = defineCommand<ListMetadataOptions, ManifestAttributes[]>({
   name: 'list-metadata',
   summary: 'List the metadata of the manifests in a repository.',
-  flags: (command) => addOrderOption(addTopOption(addRepositoryTarget(command))),
-  parse: (input) => ({ ...parseRepositoryTarget(input), listing: { ...parseListing(input.values), untaggedExpected: true } }),
+  flags: (command) => addOrderOption(addTopOption(addRepositoryTarget(command))).option('--untagged', 'only the manifests without tags (what --untagged of purge deletes)'),
+  parse: (input) => ({
+    ...parseRepositoryTarget(input),
+    listing: { ...parseListing(input.values), untaggedExpected: true },
+    untagged: flagValue(input.values, 'untagged'),
+  }),
   run: runListMetadata,
 });

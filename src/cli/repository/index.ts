@@ -6,6 +6,7 @@ import { deleteCommand } from './delete.js';
 import { listCommand } from './list.js';
 import { showManifestsCommand } from './show-manifests.js';
 import { showTagsCommand } from './show-tags.js';
+import { showUsageCommand } from './show-usage.js';
 import { showCommand } from './show.js';
 import { untagCommand } from './untag.js';
 import { updateCommand } from './update.js';
@@ -15,7 +16,7 @@ export function addRepositoryGroup(program: Command, io: Io): Command {
     program,
     'repository',
     'Manage repositories (image names) of a registry.',
-    [listCommand, showTagsCommand, showManifestsCommand, showCommand, deleteCommand, untagCommand, updateCommand],
+    [listCommand, showTagsCommand, showManifestsCommand, showUsageCommand, showCommand, deleteCommand, untagCommand, updateCommand],
     io,
   );
 }

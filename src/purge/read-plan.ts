@@ -1,5 +1,6 @@
 // The whole purge plan: the repositories the filters name, each one's contents read and planned, the
 // referrers of what goes looked up where the listing cannot show them, and the deletions put in order.
+import { NotFoundError } from '../errors.js';
 import type { RepositoryContents } from '../registry/contents.js';
 import { isReferrersTag, referrersTag } from '../registry/referrers.js';
 import type { RegistryService, Reporter } from '../registry/service/types.js';
@@ -30,12 +31,17 @@ export interface PurgePlan {
   tagsGoWithManifests: ReadonlyMap<string, boolean>;
 }
 
+/** A repository name with no character a regular expression treats specially. */
+const LITERAL_NAME = /^[a-z0-9_-]+(?:\/[a-z0-9_-]+)*$/;
+
 const UNTAGGED_UNSEEN =
   'untagged manifests cannot be listed through the OCI distribution API: only the untagged manifests that a tag leads to (platform images of indexes, referrers in a referrers tag index) are considered';
 
 export async function readPurgePlan(service: RegistryService, request: PurgeRequest, reporter: Reporter): Promise<PurgePlan> {
   const matcher = createMatcher(request.filterTimeoutMs);
-  const catalog = await service.listRepositories();
+  // Filters that name their repositories plainly need no catalog (which a repository-scoped token may not read).
+  const literal = request.filters.every((filter) => LITERAL_NAME.test(filter.repository));
+  const catalog = literal ? [...new Set(request.filters.map((filter) => filter.repository))].sort() : await service.listRepositories();
   const named = request.filters.map((filter) => matcher.match(filter.repository, catalog));
   const repositories = catalog.filter((_name, index) => named.some((hits) => hits[index]));
   const contents = new Map<string, RepositoryContents>();
@@ -43,12 +49,15 @@ export async function readPurgePlan(service: RegistryService, request: PurgeRequ
   let warned = false;
   for (const repository of repositories) {
     const tagFilters = request.filters.filter((filter) => matcher.match(filter.repository, [repository])[0]);
-    if (request.untagged === 'none') {
-      // Nothing to read where no tag matches (a cheap listing first).
-      const names = (await service.listTagNames(repository, {})).filter((tag) => !isReferrersTag(tag));
-      if (matchedTags(matcher, tagFilters, names).size === 0) continue;
+    let read: RepositoryContents | undefined;
+    try {
+      read = await readRepository(service, repository, request, (names) => matchedTags(matcher, tagFilters, names).size > 0);
+    } catch (error) {
+      // A repository named outright that does not exist holds nothing to purge.
+      if (!(literal && error instanceof NotFoundError)) throw error;
+      reporter.warn(`repository '${repository}' was not found; nothing to purge there`);
     }
-    const read = await service.readContents(repository, { bodies: request.untagged === 'none' ? 'none' : 'all' });
+    if (!read) continue;
     if (!read.untaggedVisible && request.untagged !== 'none' && !warned) {
       reporter.warn(UNTAGGED_UNSEEN);
       warned = true;
@@ -74,6 +83,17 @@ export async function readPurgePlan(service: RegistryService, request: PurgeRequ
     order,
     tagsGoWithManifests: new Map([...contents].map(([repository, read]) => [repository, !read.canUntag])),
   };
+}
+
+/** The repository's contents; undefined when only tags can go and none matches (a cheap listing first). */
+async function readRepository(
+  service: RegistryService,
+  repository: string,
+  request: PurgeRequest,
+  anyMatch: (names: string[]) => boolean,
+): Promise<RepositoryContents | undefined> {
+  if (request.untagged === 'none' && !anyMatch((await service.listTagNames(repository, {})).filter((tag) => !isReferrersTag(tag)))) return undefined;
+  return service.readContents(repository, { bodies: request.untagged === 'none' ? 'none' : 'all' });
 }
 
 /**

@@ -1,6 +1,7 @@
 // acrx purge: acr purge's clean-up against any registry. The plan comes first — every tag and manifest
 // that goes, the bytes freed, and what is protected and why — and is carried out exactly (after a
 // confirmation, or --yes), in a safe order, each item's result reported.
+import { setMaxListeners } from 'node:events';
 import { IncompleteError, InterruptedError, UsageError } from '../../errors.js';
 import { parseAgo } from '../../purge/duration.js';
 import { parseFilter, type Filter } from '../../purge/filter.js';
@@ -31,6 +32,8 @@ export async function runPurge(options: PurgeOptions, context: CommandContext): 
   if (!options.dryRun) ensureCanConfirm(context, options.yes);
   // Ctrl-C while reading stops the reading at once; while deleting, the requests in flight finish.
   const requests = new AbortController();
+  // As on io.signal: every request in flight listens on it.
+  setMaxListeners(0, requests.signal);
   let deleting = false;
   const interrupted = context.io.signal;
   const onInterrupt = (): void => {

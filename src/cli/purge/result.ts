@@ -28,8 +28,9 @@ interface Row {
 }
 
 function rows(result: PurgeResult): Row[] {
+  const byItem = new Map((result.results ?? []).map((item) => [`${item.kind} ${item.repository} ${item.name}`, item]));
   const outcome = (kind: ItemResult['kind'], repository: string, name: string): string => {
-    const found = result.results?.find((item) => item.kind === kind && item.repository === repository && item.name === name);
+    const found = byItem.get(`${kind} ${repository} ${name}`);
     return found ? `${found.status}${found.error ? `: ${found.error}` : ''}` : '';
   };
   const when = (item: { time?: string; timeSource?: string }) => (item.time ? `${item.time} (${item.timeSource ?? 'time'})` : '');

@@ -9,6 +9,7 @@ export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options
   const global = parseGlobalOptions(input.values);
   const context = await createContext(global.output === 'tree' ? { ...global, output: 'json' } : global, io);
   const unconfigured = global.output === undefined && !io.env.ACRX_OUTPUT && !context.config.defaults?.output;
+  if (spec.terminalFormat && unconfigured && global.query === undefined && io.stdout.isTTY === true) context.format = spec.terminalFormat;
   const tree = spec.tree && global.query === undefined && (global.output === 'tree' || (unconfigured && io.stdout.isTTY === true));
   const show = async (result: Result): Promise<void> => {
     if (tree && spec.tree && result !== undefined) {

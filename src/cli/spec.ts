@@ -29,4 +29,6 @@ export interface CommandSpec<Options, Result> {
    * configured), for commands whose result is a graph, as `oras discover` draws it.
    */
   tree?(result: Result): string;
+  /** The output on a terminal when no format is asked for or configured (acrx's default is JSON). */
+  terminalFormat?: 'table';
 }

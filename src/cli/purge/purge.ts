@@ -11,7 +11,7 @@ import { defineCommand } from '../command.js';
 import { confirm, ensureCanConfirm } from '../confirm.js';
 import type { CommandContext } from '../context.js';
 import { addRegistryOptions, flagValue, listValue, parseRegistryOptions, repeatable, textValue, type OptionValues, type RegistryOptions } from '../options.js';
-import { drawPurge, purgeTable, summary, type PurgeResult } from './result.js';
+import { purgeTable, summary, type PurgeResult } from './result.js';
 
 export interface PurgeOptions {
   registry: RegistryOptions;
@@ -67,7 +67,11 @@ export async function runPurge(options: PurgeOptions, context: CommandContext): 
     };
     if (options.dryRun) return planned;
     if (plan.tags.length === 0 && plan.manifests.length === 0) return { ...planned, results: [] };
-    if (!options.yes) await confirm(context, drawPurge(planned), 'Are you sure you want to delete these tags and manifests?', false);
+    if (!options.yes) {
+      const { formatTable } = await import('../../output/formats/table.js');
+      const statement = `${summary(planned)}\n${formatTable(purgeTable(planned), { sortKeys: false })}`;
+      await confirm(context, statement, 'Are you sure you want to delete these tags and manifests?', false);
+    }
 
     deleting = true;
     const { executePlan } = await import('../../purge/execute.js');
@@ -143,7 +147,7 @@ export const purgeCommand = defineCommand<PurgeOptions, PurgeResult>({
   name: 'purge',
   summary: 'Delete tags and manifests by name and age, as acr purge does, after showing the plan; never what a kept image needs.',
   flags: (command) => {
-    addRegistryOptions(command, 'name', { extraFormats: ['tree'], concurrencyHelp: `deletions in flight at once (default ${DEFAULT_DELETIONS_IN_FLIGHT})` })
+    addRegistryOptions(command, 'name', { concurrencyHelp: `deletions in flight at once (default ${DEFAULT_DELETIONS_IN_FLIGHT})` })
       .option('--filter <repository:tag>', "regular expressions of repositories and tags, each matched whole, e.g. 'web:.*' or 'team/.*:^v1\\..*' (repeatable)", repeatable)
       .option('--ago <duration>', 'only what is older than this: 30d, 1d3h, 90m; 0d means any age', '0d')
       .option('--keep <n>', 'of the matching tags old enough to go, keep the n most recent (per repository)')
@@ -157,5 +161,5 @@ export const purgeCommand = defineCommand<PurgeOptions, PurgeResult>({
   parse: ({ values }) => parsePurgeOptions(values),
   run: runPurge,
   table: purgeTable,
-  tree: drawPurge,
+  terminalFormat: 'table',
 });

@@ -1,5 +1,5 @@
 // What `acrx purge` prints: the plan (and, once carried out, each item's result), as JSON for scripts,
-// a table row per item, and on a terminal a drawing grouped by repository.
+// and a table row per item (the default on a terminal, and what the confirmation shows).
 import type { TableRows } from '../../output/render.js';
 import { formatBytes } from '../../output/transfers.js';
 import type { ItemResult } from '../../purge/execute.js';
@@ -71,22 +71,6 @@ export function purgeTable(result: PurgeResult): TableRows {
     Time: row.time,
     Result: row.result,
   }));
-}
-
-/** One line of totals, then each repository's items as a tree. */
-export function drawPurge(result: PurgeResult): string {
-  const lines = [summary(result)];
-  const byRepository = new Map<string, Row[]>();
-  for (const row of rows(result)) byRepository.set(row.repository, [...(byRepository.get(row.repository) ?? []), row]);
-  for (const [repository, items] of byRepository) {
-    lines.push(repository);
-    items.forEach((row, index) => {
-      const branch = index === items.length - 1 ? '└── ' : '├── ';
-      const details = [row.why, row.time, row.result && `→ ${row.result}`].filter(Boolean).join('  ');
-      lines.push(`${branch}${row.action} ${row.item}  ${details}`);
-    });
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 export function summary(result: PurgeResult): string {

@@ -4,7 +4,7 @@
 import { AuthError, RegistryError } from '../errors.js';
 import type { Credential, Transport } from '../transport/index.js';
 import { describeOciErrors, readOciErrors } from '../transport/registry-errors.js';
-import { isSuccess } from '../transport/types.js';
+import { BODY_LIMITS, isSuccess } from '../transport/types.js';
 
 export const ACR_AUDIENCE_SCOPE = 'https://containerregistry.azure.net/.default';
 
@@ -67,7 +67,7 @@ async function exchangeForRefreshToken(transport: Transport, registry: URL, aadT
     }
     throw new RegistryError(`${registry.host} answered HTTP ${response.status} to the token exchange at /oauth2/exchange${detail}`);
   }
-  const body = (await response.json()) as { refresh_token?: unknown };
+  const body = (await response.json(BODY_LIMITS.token)) as { refresh_token?: unknown };
   if (typeof body.refresh_token !== 'string' || !body.refresh_token) {
     throw new RegistryError(`${registry.host} answered the token exchange without a refresh token`);
   }

@@ -17,6 +17,7 @@ import {
   type TagAttributes,
 } from './attributes.js';
 import type { TimeOrder } from './ordering.js';
+import { sendDelete } from './delete-recheck.js';
 import { listPaged } from './paging.js';
 import { repositoryScope } from './scope.js';
 
@@ -121,6 +122,27 @@ export class AcrClient {
     throw new RegistryError(`${this.base.host} described ${what} without the fields the ACR API defines`);
   }
 
+  /** After a DELETE whose answer was lost: whether the item is gone (404 to a read of it). */
+  private async isGone(deletion: HttpRequest, repository: string, subject: string): Promise<boolean> {
+    const request: HttpRequest = {
+      method: 'GET',
+      url: deletion.url,
+      headers: { accept: 'application/json' },
+      scopes: [repositoryScope(repository, READ)],
+      ...(this.signal ? { signal: this.signal } : {}),
+    };
+    const response = await this.transport(request);
+    if (response.status === 404) {
+      await response.discard();
+      return true;
+    }
+    if (isSuccess(response.status)) {
+      await response.discard();
+      return false;
+    }
+    throw await errorFromResponse(request, response, subject);
+  }
+
   private async call(
     method: HttpRequest['method'],
     repository: string,
@@ -137,7 +159,8 @@ export class AcrClient {
       ...(body ? { body: JSON.stringify(body) } : {}),
       ...(this.signal ? { signal: this.signal } : {}),
     };
-    const response = await this.transport(request);
+    const response = method === 'DELETE' ? await sendDelete(request, this.transport, () => this.isGone(request, repository, subject)) : await this.transport(request);
+    if (response === 'gone') return {};
     if (!isSuccess(response.status)) throw await errorFromResponse(request, response, subject);
     const text = (await response.text()).trim();
     if (!text) return {};

@@ -4,7 +4,7 @@ import { ApiNotOfferedError, NotFoundError, RefusedError, RegistryError, type Re
 import { formatImage, isDigest, referenceOf, type ImageReference } from '../reference/image.js';
 import { registryBaseUrl, type RegistryTarget } from '../reference/login-server.js';
 import { describeOciErrors, errorFromEntries, errorFromResponse, readOciErrors } from '../transport/registry-errors.js';
-import { isSuccess, type HttpRequest, type HttpResponse, type Transport } from '../transport/types.js';
+import { BODY_LIMITS, isSuccess, type HttpRequest, type HttpResponse, type Transport } from '../transport/types.js';
 import { mapLimit } from '../util/concurrency.js';
 import { canVerify, digestOf } from '../util/digest.js';
 import { isJsonObject, withFields, type JsonObject, type JsonValue, type ReferrerDescriptor } from './attributes.js';
@@ -16,6 +16,7 @@ import { MANIFEST_ACCEPT } from './media-types.js';
 import { listNames, listPaged } from './paging.js';
 import { referrersTag } from './referrers.js';
 import { CATALOG_SCOPE, repositoryScope } from './scope.js';
+import { sendDelete } from './delete-recheck.js';
 import { pushBlob, type BlobPushOptions, type BlobPushOutcome } from './upload.js';
 
 export interface Descriptor {
@@ -59,7 +60,6 @@ export interface ClientOptions {
 }
 
 export const DEFAULT_CONCURRENCY = 8;
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export class RegistryClient {
   readonly base: URL;
@@ -149,10 +149,7 @@ export class RegistryClient {
   /** GET a manifest and verify its bytes against the digest asked for and the one the registry names. */
   async fetchManifest(image: ImageReference): Promise<ManifestDocument> {
     const response = await this.manifestRequest('GET', image);
-    const bytes = await response.bytes();
-    if (bytes.length > MAX_MANIFEST_BYTES) {
-      throw new RegistryError(`${this.host} sent a manifest of ${bytes.length} bytes for ${formatImage(image)}; the limit is 4 MiB`);
-    }
+    const bytes = await response.bytes(BODY_LIMITS.manifest);
     const claimed = response.headers['docker-content-digest'];
     const expected = image.digest ?? (claimed && isDigest(claimed) ? claimed : undefined);
     const digest = digestOf(bytes, expected);
@@ -205,7 +202,7 @@ export class RegistryClient {
     const request: HttpRequest = { method: 'GET', url, headers: { accept: descriptor.mediaType }, scopes: [repositoryScope(repository, ['pull'])] };
     const response = await this.send(request);
     if (!isSuccess(response.status)) throw await errorFromResponse(request, response, `blob '${repository}@${descriptor.digest}'`);
-    const bytes = await response.bytes();
+    const bytes = await response.bytes(BODY_LIMITS.jsonBlob);
     if (canVerify(descriptor.digest) && digestOf(bytes, descriptor.digest) !== descriptor.digest) {
       throw new RegistryError(`${this.host} sent blob ${descriptor.digest} of ${repository} with content that does not match its digest`);
     }
@@ -280,8 +277,16 @@ export class RegistryClient {
   private async delete(repository: string, reference: string, subject: string, refusal: (said: string) => string, remedy?: Remedy): Promise<void> {
     const url = new URL(`/v2/${repository}/manifests/${reference}`, this.base);
     const request: HttpRequest = { method: 'DELETE', url, headers: { accept: 'application/json' }, scopes: [repositoryScope(repository, ['delete'])] };
-    const response = await this.send(request);
-    if (isSuccess(response.status)) return response.discard();
+    const response = await sendDelete(request, (delete_) => this.send(delete_), async () => {
+      try {
+        await this.resolveManifest(isDigest(reference) ? { repository, digest: reference } : { repository, tag: reference });
+        return false;
+      } catch (error) {
+        if (error instanceof NotFoundError) return true;
+        throw error;
+      }
+    });
+    if (response === 'gone' || isSuccess(response.status)) return response === 'gone' ? undefined : response.discard();
     const entries = await readOciErrors(response);
     const codes = new Set(entries.map((entry) => entry.code));
     // Locks (ACR) are the registry's own message; 405/UNSUPPORTED, or a 400 for a tag, is delete not offered.

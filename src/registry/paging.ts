@@ -2,7 +2,7 @@
 // rejects the page size, and fails loudly on a Link loop. A partial list is never returned as complete.
 import { ApiNotOfferedError, RegistryError } from '../errors.js';
 import { errorFromEntries, readOciErrors } from '../transport/registry-errors.js';
-import { isSuccess, sameOrigin, type HttpResponse, type Transport } from '../transport/types.js';
+import { BODY_LIMITS, isSuccess, sameOrigin, type HttpResponse, type Transport } from '../transport/types.js';
 import type { JsonValue } from './attributes.js';
 import { nextLink } from './link.js';
 
@@ -15,7 +15,7 @@ export interface PagedListOptions<T> {
   url: URL;
   /** The list's key in each page: 'tags', 'repositories', 'manifests'. */
   itemsKey: string;
-  /** An item of the page, or undefined to drop it (registries put nulls and junk in lists). */
+  /** An item of the page, or undefined when the entry is not one (the listing then fails, naming it). */
   parseItem: (value: JsonValue) => T | undefined;
   /** The cursor value of an item (`last=`), also used to drop repeats across pages. */
   keyOf: (item: T) => string;
@@ -78,7 +78,7 @@ export async function listPaged<T>(options: PagedListOptions<T>): Promise<T[]> {
     const cursor = url.searchParams.get('last');
     if (cursor !== null) cursors.add(cursor);
 
-    const page: T[] = pageItems(await response.json(), options, url);
+    const page: T[] = pageItems(await response.json(BODY_LIMITS.page), options, url);
     // Plain loops: a registry may send 100,000 tags in one page.
     let freshCount = page.length;
     if (items.length === 0) {
@@ -144,20 +144,29 @@ function pageItems<T>(body: unknown, options: PagedListOptions<T>, url: URL): T[
   if (!Array.isArray(list)) {
     throw new RegistryError(`${url.host} answered ${url.pathname} without a '${options.itemsKey}' list; is it an OCI registry?`);
   }
-  // Items usually pass as they are: copy the list only from the first one that does not.
+  // Items usually pass as they are: copy the list only from the first one that parses into another value.
   const values = list as JsonValue[];
   let items: T[] | undefined;
   for (let index = 0; index < values.length; index++) {
     const value = values[index] as JsonValue;
     const item = options.parseItem(value);
-    if (items) {
-      if (item !== undefined) items.push(item);
-    } else if (item !== (value as unknown)) {
+    // A wrong entry is a wrong answer: dropping it would print a shorter list as if it were whole.
+    if (item === undefined) throw malformedItem(url, options, index, value);
+    if (items) items.push(item);
+    else if (item !== (value as unknown)) {
       items = values.slice(0, index) as unknown as T[];
-      if (item !== undefined) items.push(item);
+      items.push(item);
     }
   }
   return items ?? (values as unknown as T[]);
+}
+
+function malformedItem(url: URL, options: { itemsKey: string; subject: string }, index: number, value: JsonValue): RegistryError {
+  let shown = JSON.stringify(value) ?? String(value);
+  if (shown.length > 80) shown = `${shown.slice(0, 77)}...`;
+  return new RegistryError(
+    `${url.host} sent a '${options.itemsKey}' list whose entry ${index} is not what the API defines (${shown}) while listing ${options.subject}; not returning a list without it`,
+  );
 }
 
 /** Lists of names (catalog, tags): non-empty strings. */

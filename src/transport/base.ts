@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { BodyReadError, ConfigFileError, ConnectionError, RegistryError } from '../errors.js';
-import { isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
+import { BODY_LIMITS, isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
 import { Agent, EnvHttpProxyAgent } from './undici.js';
 
 export interface ConnectionOptions {
@@ -19,7 +19,9 @@ export interface ConnectionOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
+/** A stalled server: no headers, or no body bytes, for this long (asked once more, so ~60 s in all). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
   const env = options.env ?? process.env;
@@ -33,7 +35,7 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
     keepAliveTimeout: 30_000,
     headersTimeout: timeout,
     bodyTimeout: timeout,
-    connectTimeout: Math.min(timeout, 30_000),
+    connectTimeout: Math.min(timeout, CONNECT_TIMEOUT_MS),
     // undici closes the connection after every HTTP/1.1 HEAD; over HTTP/2 the per-tag HEADs share one.
     allowH2: true,
   };
@@ -113,6 +115,10 @@ function guardedBody(source: Readable): Readable {
   return content;
 }
 
+function tooLarge(what: string, happened: string, limit: number): RegistryError {
+  return new RegistryError(`${what} ${happened}; acrx reads at most ${limit / (1024 * 1024)} MiB here, so it stopped`);
+}
+
 function requestError(req: HttpRequest, error: unknown): Error {
   const local = findCause(error, (cause): cause is BodyReadError => cause instanceof BodyReadError);
   if (local) return local.cause instanceof Error ? local.cause : new RegistryError(String(local.cause));
@@ -128,26 +134,57 @@ function wrapResponse(url: URL, answer: Dispatcher.ResponseData): HttpResponse {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   const body = answer.body;
-  const bytes = async (): Promise<Buffer> => {
+  const what = `${url.host} (${url.pathname})`;
+  const bytes = async (limit: number = BODY_LIMITS.default): Promise<Buffer> => {
+    const announced = Number(headers['content-length']);
+    if (Number.isFinite(announced) && announced > limit) {
+      body.destroy();
+      throw tooLarge(what, `announced ${announced} bytes`, limit);
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
     try {
-      return Buffer.from(await body.arrayBuffer());
+      for await (const chunk of body) {
+        received += (chunk as Buffer).length;
+        if (received > limit) {
+          body.destroy();
+          throw tooLarge(what, `sent more than ${limit} bytes`, limit);
+        }
+        chunks.push(chunk as Buffer);
+      }
     } catch (error) {
       throw connectionError(url, error);
     }
+    return Buffer.concat(chunks, received);
   };
   return {
     status: answer.statusCode,
     headers,
     url,
     bytes,
-    text: async () => (await bytes()).toString('utf8'),
-    json: async () => {
-      const text = (await bytes()).toString('utf8');
+    text: async (limit) => (await bytes(limit)).toString('utf8'),
+    json: async (limit) => {
+      const text = (await bytes(limit)).toString('utf8');
       try {
         return JSON.parse(text) as unknown;
       } catch {
         throw new RegistryError(`${url.host} returned a response that is not JSON for ${url.pathname} (HTTP ${answer.statusCode})`);
       }
+    },
+    excerpt: async (limit) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      try {
+        for await (const chunk of body) {
+          chunks.push(chunk as Buffer);
+          received += (chunk as Buffer).length;
+          if (received >= limit) break;
+        }
+      } catch {
+        // An error page cut short is still an excerpt.
+      }
+      // Breaking out of the loop destroys the body: the rest is never read.
+      return Buffer.concat(chunks, received).subarray(0, limit);
     },
     stream: () => {
       // The body timeout still applies between chunks; a cut or stalled body fails naming the host.
@@ -175,8 +212,8 @@ const NETWORK_PHRASES: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   ETIMEDOUT: 'connection timed out',
   UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'no response within the timeout',
-  UND_ERR_BODY_TIMEOUT: 'response body stalled past the timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'it stalled: no answer within the time limit',
+  UND_ERR_BODY_TIMEOUT: 'it stalled: the answer stopped arriving for longer than the time limit',
   UND_ERR_SOCKET: 'connection closed unexpectedly',
   UND_ERR_CLOSED: 'connection closed unexpectedly',
 };

@@ -15,7 +15,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 export async function readOciErrors(response: HttpResponse): Promise<OciErrorEntry[]> {
   let text: string;
   try {
-    text = (await response.bytes()).subarray(0, MAX_ERROR_BODY).toString('utf8');
+    text = (await response.excerpt(MAX_ERROR_BODY)).toString('utf8');
   } catch {
     return [];
   }

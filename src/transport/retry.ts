@@ -29,18 +29,25 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+// Safe to send again blindly: reads, and a PUT of the same manifest bytes. A DELETE is not: the repeat
+// of one whose answer was lost is answered 404; the client checks whether the item is gone instead.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT']);
+// A stalled server is asked once more, not three times: the command ends within about two timeouts.
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const STALL_RETRIES = 1;
 
 export function retryTransport(next: Transport, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Transport {
   const sleep = policy.sleep ?? abortableSleep;
   return async (request: HttpRequest): Promise<HttpResponse> => {
     const retryable = request.idempotent ?? IDEMPOTENT.has(request.method);
+    let stalls = 0;
     for (let attempt = 0; ; attempt++) {
       let response: HttpResponse;
       try {
         response = await next(request);
       } catch (error) {
         if (!retryable || !isTransientError(error) || attempt >= policy.retries) throw error;
+        if (isStall(error) && ++stalls > STALL_RETRIES) throw error;
         await sleep(backoffDelay(policy, attempt), request.signal);
         continue;
       }
@@ -61,6 +68,10 @@ export function isRetryableStatus(status: number): boolean {
 /** A dropped or timed-out connection: the same request may well succeed next time. */
 export function isTransientError(error: unknown): boolean {
   return error instanceof ConnectionError && error.code !== undefined && RETRYABLE_NETWORK_CODES.has(error.code);
+}
+
+function isStall(error: unknown): boolean {
+  return error instanceof ConnectionError && error.code !== undefined && TIMEOUT_CODES.has(error.code);
 }
 
 /** Exponential backoff with ±20 % jitter, so clients that failed together do not return together. */

@@ -3,7 +3,7 @@
 import { AuthError, RegistryError } from '../errors.js';
 import { basicAuthorization, type Credential } from './credential.js';
 import { describeOciErrors, readOciErrors } from './registry-errors.js';
-import { isSuccess, type HttpRequest, type Transport } from './types.js';
+import { BODY_LIMITS, isSuccess, type HttpRequest, type Transport } from './types.js';
 
 export interface TokenRequest {
   realm: URL;
@@ -47,10 +47,17 @@ export async function fetchToken(transport: Transport, tokenRequest: TokenReques
     }
     throw new RegistryError(`the token service ${realm.host} answered HTTP ${response.status}${detail}`);
   }
-  const body = (await response.json()) as Record<string, unknown>;
+  const answer = await response.json(BODY_LIMITS.token);
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+    throw new RegistryError(`the token service ${realm.host} answered with JSON that is not an object`);
+  }
+  const body = answer as Record<string, unknown>;
   const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
   if (typeof value !== 'string' || !value) {
     throw new RegistryError(`the token service ${realm.host} answered without a token`);
+  }
+  if (body.expires_in !== undefined && typeof body.expires_in !== 'number') {
+    throw new RegistryError(`the token service ${realm.host} answered an expires_in that is not a number (${JSON.stringify(body.expires_in)})`);
   }
   const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_LIFETIME_S;
   // issued_at is the server's clock; the client's own request time is what renewal is measured against.

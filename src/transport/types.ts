@@ -38,9 +38,15 @@ export interface HttpResponse {
   /** Lowercase header names; repeated headers joined with ', ' except where noted by the layer reading them. */
   headers: Record<string, string>;
   url: URL;
-  bytes(): Promise<Buffer>;
-  text(): Promise<string>;
-  json(): Promise<unknown>;
+  /**
+   * The whole body, at most `limit` bytes (default BODY_LIMITS.default): a body announced or arriving
+   * larger fails naming the host and the limit, after reading no more than the limit.
+   */
+  bytes(limit?: number): Promise<Buffer>;
+  text(limit?: number): Promise<string>;
+  json(limit?: number): Promise<unknown>;
+  /** At most the first `limit` bytes; the rest is dropped (error pages, shown as an excerpt). */
+  excerpt(limit: number): Promise<Buffer>;
   /** The body as it arrives, for blobs; read once, instead of bytes()/text()/json(). */
   stream(): Readable;
   /** Releases the connection without reading the body. */
@@ -48,6 +54,21 @@ export interface HttpResponse {
 }
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+const MiB = 1024 * 1024;
+
+/** What fits in memory for each kind of answer; blobs are streamed and never held whole. */
+export const BODY_LIMITS = {
+  /** The distribution spec lets registries refuse manifests above 4 MiB; acrx reads none larger. */
+  manifest: 4 * MiB,
+  /** One page of a listing (tags, catalog, referrers, ACR metadata); registries that ignore `n` send more. */
+  page: 16 * MiB,
+  /** Token service and exchange answers. */
+  token: 1 * MiB,
+  /** Image configs and other JSON blobs. */
+  jsonBlob: 8 * MiB,
+  default: 4 * MiB,
+} as const;
 
 export function isStreamBody(body: RequestBody | undefined): body is StreamBody {
   return typeof body === 'object' && !Buffer.isBuffer(body);

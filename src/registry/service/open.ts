@@ -80,7 +80,7 @@ export function openSession(options: SessionOptions): RegistrySession {
         await client.ping();
         reporter.info(`registry ${reached.loginServer} over ${reached.protocol === 'https:' ? 'HTTPS' : 'plain HTTP'}`);
         return { client, acr: new AcrClient(auth.transport, registry, signal), auth };
-      });
+      }, options.trace ? { debug: options.trace } : {});
     })());
 
   const oci = new OciRegistryService(target.loginServer, async () => (await connect()).client, reporter);

@@ -284,6 +284,7 @@ describe('pushing a blob', () => {
       bytes: async () => Buffer.alloc(0),
       text: async () => '',
       json: async () => ({}),
+      excerpt: async () => Buffer.alloc(0),
       stream: () => {
         throw new Error('not read');
       },

@@ -30,6 +30,7 @@ describe('redirect guard', () => {
       bytes: async () => Buffer.alloc(0),
       text: async () => '',
       json: async () => ({}),
+      excerpt: async () => Buffer.alloc(0),
       stream: () => Readable.from([]),
       discard: async () => undefined,
     });

@@ -187,7 +187,7 @@ describe('streamed response bodies', () => {
       const reading = (async () => {
         for await (const _chunk of response.stream());
       })();
-      await expect(reading).rejects.toThrow(`cannot reach ${server.origin.host}: response body stalled past the timeout`);
+      await expect(reading).rejects.toThrow(`cannot reach ${server.origin.host}: it stalled: the answer stopped arriving for longer than the time limit`);
     } finally {
       await dispatcher.destroy();
     }

@@ -313,8 +313,10 @@ class Planner {
       }));
     const manifests: PlannedManifest[] = [...this.doomed]
       .sort(([a], [b]) => compareNames(a, b))
-      .map(([digest, reason]) => {
+      .map(([digest, chosen]) => {
         const manifest = this.manifests.get(digest) as ManifestEntry;
+        // An untagged signature whose image goes says so, however it was chosen.
+        const reason = chosen === 'untagged' && manifest.subject !== undefined && this.doomed.has(manifest.subject) ? 'subject-deleted' : chosen;
         return {
           repository: this.repository,
           digest,

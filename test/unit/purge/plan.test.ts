@@ -151,7 +151,7 @@ describe('purge plan: protection', () => {
     const plan = planRepository(contents, criteria(['v1', 'v2'], olderThan(30)));
     expect(going(plan)).toEqual({ [digest('gone')]: 'all-tags-purged', [digest('goneSig')]: 'subject-deleted' });
     const untagged = planRepository(contents, criteria(['v1', 'v2'], { ...olderThan(30), untagged: 'also' }));
-    expect(going(untagged)).toEqual({ [digest('gone')]: 'all-tags-purged', [digest('goneSig')]: 'untagged' });
+    expect(going(untagged)).toEqual({ [digest('gone')]: 'all-tags-purged', [digest('goneSig')]: 'subject-deleted' });
     expect(kept(untagged)).toEqual([[digest('keptSig'), 'subject-kept']]);
   });
 

@@ -19,6 +19,8 @@ export interface Command {
   input?: string;
   /** Throws when the output is not the answer expected: every run is checked, the timing is not. */
   check?: (stdout: string) => void;
+  /** The exit status the run must end with (0 unless said): a failure measured on purpose. */
+  exitCode?: number;
 }
 
 export interface Run {
@@ -114,7 +116,7 @@ export function runOnce(command: Command, scratch: string, options: { rss?: bool
       }
       const output = Buffer.concat(stdout).toString('utf8');
       const shown = `${path.basename(command.file)} ${command.args.join(' ')}`;
-      if (status !== 0) {
+      if (status !== (command.exitCode ?? 0)) {
         reject(new Error(`${shown} exited ${status ?? signal}: ${stderr.trim() || output.slice(0, 2_000)}`));
         return;
       }

@@ -22,6 +22,7 @@ import { requireBinary } from '../test/support/tools.js';
 import { renderRawRuns, renderSections, ratio, rssTarget, timeTarget, type CountRow, type RatioRow, type Section, type Target } from './bench-report.js';
 import { compare, hasTimeCommand, killLiveChildren, runOnce, type Command, type Side, type SideResult } from './bench-run.js';
 import { measureArtifacts } from './bench-artifacts.js';
+import { measureHostile } from './bench-hostile.js';
 import { seedRepository, type SeededRepository } from './bench-seed.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +49,7 @@ const ROUNDS = {
   auth: rounds(5, 3),
   huge: rounds(7, 3),
   artifacts: rounds(3, 1),
+  hostile: rounds(3, 1),
 };
 const SIZES = {
   small: 100,
@@ -490,7 +492,7 @@ function machine(): string[] {
   ];
 }
 
-function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], huge: RatioRow[], counts: CountRow[], artifacts: RatioRow[]): string {
+function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], huge: RatioRow[], counts: CountRow[], artifacts: RatioRow[], hostile: RatioRow[]): string {
   const minutes = (Date.now() - started) / 60_000;
   const sections: Section[] = [
     {
@@ -520,6 +522,13 @@ function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], hug
       ratios: artifacts,
     },
     {
+      title: 'Hostile servers: memory and time when a server misbehaves',
+      intro:
+        `A loopback server answers the tag list with 600 MiB of junk (${ROUNDS.hostile} rounds, against the same command on a well-behaved 100-tag repository), ` +
+        'and another accepts connections and never answers (one round, against a process that sleeps for the stated bound).',
+      ratios: hostile,
+    },
+    {
       title: `Requests on the ACR test server (${SIZES.acr.toLocaleString('en')} tags, ${fixtures.acrLarge.images} manifests)`,
       intro: 'One run of each command; every request the test server recorded, grouped by path (R = the repository). A count, not a ratio.',
       counts,
@@ -542,7 +551,7 @@ function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], hug
       'Each process is started the way a user would: `node bin/acrx.cjs ... -n 127.0.0.1:PORT`, without --plain-http.',
     '',
     ...renderSections(sections),
-    ...renderRawRuns([...startup, ...perTag, ...huge, ...artifacts]),
+    ...renderRawRuns([...startup, ...perTag, ...huge, ...artifacts, ...hostile]),
   ].join('\n');
 }
 
@@ -574,7 +583,17 @@ async function main(): Promise<void> {
       rounds: ROUNDS.artifacts,
     });
 
-    const text = report(fixtures, startup, perTag, huge, counts, artifacts);
+    const hostile = await measureHostile({
+      node: NODE,
+      acrx: ACRX,
+      env: BASE_ENV,
+      scratch,
+      host: fixtures.plain.host,
+      repository: fixtures.small.repository,
+      rounds: ROUNDS.hostile,
+    });
+
+    const text = report(fixtures, startup, perTag, huge, counts, artifacts, hostile);
     process.stdout.write(`\n${text}`);
     const out = path.join(ROOT, 'bench', QUICK ? 'results-quick.md' : 'results.md');
     mkdirSync(path.dirname(out), { recursive: true });

@@ -22,7 +22,7 @@ interface Row {
   action: string;
   repository: string;
   item: string;
-  why: string;
+  reason: string;
   time: string;
   result: string;
 }
@@ -39,7 +39,7 @@ function rows(result: PurgeResult): Row[] {
       action: 'remove tag',
       repository: tag.repository,
       item: tag.tag,
-      why: `${tag.digest}${tag.unlock ? ', unlocked first' : ''}`,
+      reason: `a tag of ${tag.digest.slice(0, 'sha256:'.length + 12)}…${tag.unlock ? ', unlocked first' : ''}`,
       time: when(tag),
       result: outcome('tag', tag.repository, tag.tag),
     })),
@@ -47,7 +47,7 @@ function rows(result: PurgeResult): Row[] {
       action: 'delete manifest',
       repository: manifest.repository,
       item: manifest.digest,
-      why: `${manifest.reason}${manifest.tags.length > 0 ? ` (tags ${manifest.tags.join(', ')})` : ''}${manifest.unlock ? ', unlocked first' : ''}`,
+      reason: `${manifest.reason}${manifest.tags.length > 0 ? ` (tags ${manifest.tags.join(', ')})` : ''}${manifest.unlock ? ', unlocked first' : ''}`,
       time: when(manifest),
       result: outcome('manifest', manifest.repository, manifest.digest),
     })),
@@ -55,7 +55,7 @@ function rows(result: PurgeResult): Row[] {
       action: 'keep',
       repository: item.repository,
       item: item.tag ?? item.digest,
-      why: `${item.protection}: ${item.reason}`,
+      reason: `${item.protection}: ${item.reason}`,
       time: '',
       result: '',
     })),
@@ -67,7 +67,7 @@ export function purgeTable(result: PurgeResult): TableRows {
     Action: row.action,
     Repository: row.repository,
     Item: row.item,
-    Why: row.why,
+    Reason: row.reason,
     Time: row.time,
     Result: row.result,
   }));

@@ -1,7 +1,8 @@
 // acrx's own settings: $XDG_CONFIG_HOME/acrx/config.json (defaults for registry and output).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readJsonObject, writeJsonAtomically } from './util/json-file.js';
+import { moveIntoPlace, resolveWriteTarget, writeTemporaryBeside } from './util/atomic-write.js';
+import { readJsonObject, updateJsonObject } from './util/json-file.js';
 
 export interface AcrxConfig {
   defaults?: { registry?: string; output?: string };
@@ -16,10 +17,22 @@ export function configPath(env: NodeJS.ProcessEnv): string {
   return join(acrxConfigDir(env), 'config.json');
 }
 
+const FIX_OR_REMOVE = "fix or remove it, then run 'acrx configure --defaults ...' again";
+
 export function readConfig(env: NodeJS.ProcessEnv): AcrxConfig {
-  return readJsonObject<AcrxConfig>(configPath(env), "fix or remove it, then run 'acrx configure --defaults ...' again") ?? {};
+  return readJsonObject<AcrxConfig>(configPath(env), FIX_OR_REMOVE) ?? {};
 }
 
+/** Changes the settings under the file's lock, starting from what the file holds then. */
+export async function updateConfig(env: NodeJS.ProcessEnv, change: (current: AcrxConfig) => AcrxConfig): Promise<void> {
+  await updateJsonObject<AcrxConfig>(configPath(env), { advice: FIX_OR_REMOVE, secret: false }, (current = {}) => change(current));
+}
+
+/**
+ * Replaces the whole file atomically but without the lock, for a caller that read it earlier: a
+ * concurrent change made in between is lost. Kept until `acrx configure` moves to updateConfig.
+ */
 export function writeConfig(env: NodeJS.ProcessEnv, config: AcrxConfig): void {
-  writeJsonAtomically(configPath(env), config);
+  const target = resolveWriteTarget(configPath(env));
+  moveIntoPlace(writeTemporaryBeside(target, `${JSON.stringify(config, null, 2)}\n`, { secret: false }), target);
 }

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Credential } from '../transport/index.js';
-import { readJsonObject, writeJsonAtomically } from '../util/json-file.js';
+import { readJsonObject, updateJsonObject } from '../util/json-file.js';
 import { helperErase, helperGet, helperStore, type HelperCredential } from './helper-exec.js';
 
 export interface AuthEntry {
@@ -39,9 +39,19 @@ export function containersAuthPath(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
+const FIX_BY_HAND = 'fix it by hand (acrx will not overwrite it)';
+
 /** The parsed file, undefined when it does not exist; a file that is not a JSON object is an error. */
 export function readConfigFile(path: string): DockerConfig | undefined {
-  return readJsonObject<DockerConfig>(path, 'fix it by hand (acrx will not overwrite it)');
+  return readJsonObject<DockerConfig>(path, FIX_BY_HAND);
+}
+
+/** Changes the auths of config.json under its lock, on what the file holds then; tabs, as docker writes it. */
+async function updateAuths(path: string, change: (auths: Record<string, AuthEntry>) => boolean): Promise<void> {
+  await updateJsonObject<DockerConfig>(path, { advice: FIX_BY_HAND, secret: true, indent: '\t' }, (current = {}) => {
+    const auths = { ...current.auths };
+    return change(auths) ? { ...current, auths } : undefined;
+  });
 }
 
 /** `https://host:port/v1/` → `host:port`: the forms docker has used as keys. */
@@ -118,14 +128,16 @@ export async function storeCredential(path: string, loginServer: string, credent
     await helperStore(helper, { ServerURL: loginServer, Username: username, Secret: secret }, env);
     return { where: `docker-credential-${helper}` };
   }
-  const auths = { ...config.auths };
-  const existing = findKey(auths, loginServer);
-  if (existing) delete auths[existing];
-  auths[loginServer] =
+  const entry: AuthEntry =
     credential.kind === 'identity-token'
       ? { auth: Buffer.from(`${ACR_TOKEN_USERNAME}:`).toString('base64'), identitytoken: credential.token }
       : { auth: Buffer.from(`${username}:${secret}`).toString('base64') };
-  writeConfigAtomically(path, { ...config, auths });
+  await updateAuths(path, (auths) => {
+    const existing = findKey(auths, loginServer);
+    if (existing) delete auths[existing];
+    auths[loginServer] = entry;
+    return true;
+  });
   return { where: path };
 }
 
@@ -140,13 +152,15 @@ export async function eraseCredential(path: string, loginServer: string, env: No
     erased = (await helperGet(helper, loginServer, env)) !== undefined;
     if (erased) await helperErase(helper, loginServer, env);
   }
-  const authKey = findKey(config.auths, loginServer);
-  if (authKey && config.auths) {
-    const auths = { ...config.auths };
+  // Only a file that has an entry is locked and written (its directory may well be read-only).
+  if (findKey(config.auths, loginServer) === undefined) return erased;
+  await updateAuths(path, (auths) => {
+    const authKey = findKey(auths, loginServer);
+    if (authKey === undefined) return false;
     delete auths[authKey];
-    writeConfigAtomically(path, { ...config, auths });
     erased = true;
-  }
+    return true;
+  });
   return erased;
 }
 
@@ -159,8 +173,4 @@ function userAndSecret(credential: Credential): { username: string; secret: stri
     case 'registry-token':
       throw new UsageError('a bare registry token cannot be stored; log in with a username and password');
   }
-}
-
-function writeConfigAtomically(path: string, config: DockerConfig): void {
-  writeJsonAtomically(path, config, '\t');
 }

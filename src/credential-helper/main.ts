@@ -7,7 +7,7 @@ import { isAcrLoginServer } from '../reference/login-server.js';
 import type { Connection } from '../transport/index.js';
 import { useBaselineWasm } from '../util/wasm-baseline.js';
 import { packageVersion, userAgent } from '../version.js';
-import { readStore, writeStore } from './store.js';
+import { readStore, updateStore, type StoredSecret } from './store.js';
 
 const NAME = 'docker-credential-acrx';
 const USAGE = `Usage: ${NAME} <store|get|erase|list|version>`;
@@ -31,10 +31,10 @@ export async function helperMain(args: readonly string[], io: HelperIo): Promise
         say(JSON.stringify(await get(await readInput(io), io.env)));
         return 0;
       case 'store':
-        store(await readInput(io), io.env);
+        await store(await readInput(io), io.env);
         return 0;
       case 'erase':
-        erase(await readInput(io), io.env);
+        await erase(await readInput(io), io.env);
         return 0;
       case 'list':
         say(JSON.stringify(list(io.env)));
@@ -82,7 +82,7 @@ async function get(input: string, env: NodeJS.ProcessEnv): Promise<{ ServerURL: 
   return { ServerURL: serverUrl, Username: stored.Username, Secret: stored.Secret };
 }
 
-function store(input: string, env: NodeJS.ProcessEnv): void {
+async function store(input: string, env: NodeJS.ProcessEnv): Promise<void> {
   let payload: { ServerURL?: unknown; Username?: unknown; Secret?: unknown };
   try {
     payload = JSON.parse(input) as typeof payload;
@@ -91,17 +91,20 @@ function store(input: string, env: NodeJS.ProcessEnv): void {
   }
   const key = serverKey(typeof payload.ServerURL === 'string' ? payload.ServerURL : '');
   if (typeof payload.Username !== 'string' || !payload.Username) throw new CredentialHelperError('no credentials username');
-  const current = readStore(env);
-  current.servers[key] = { Username: payload.Username, Secret: typeof payload.Secret === 'string' ? payload.Secret : '' };
-  writeStore(env, current);
+  const secret: StoredSecret = { Username: payload.Username, Secret: typeof payload.Secret === 'string' ? payload.Secret : '' };
+  await updateStore(env, (servers) => {
+    servers[key] = secret;
+  });
 }
 
-function erase(input: string, env: NodeJS.ProcessEnv): void {
+async function erase(input: string, env: NodeJS.ProcessEnv): Promise<void> {
   const key = serverKey(input);
-  const current = readStore(env);
-  if (!current.servers[key]) throw new CredentialsNotFoundError();
-  delete current.servers[key];
-  writeStore(env, current);
+  // A miss needs no lock (nor a store directory created for it).
+  if (!readStore(env).servers[key]) throw new CredentialsNotFoundError();
+  await updateStore(env, (servers) => {
+    if (!servers[key]) throw new CredentialsNotFoundError();
+    delete servers[key];
+  });
 }
 
 function list(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,7 +1,9 @@
-// Small JSON files acrx owns or shares with docker: read as an object, written atomically and private.
-import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Small JSON files acrx owns or shares with docker: read as an object without a lock (every write
+// replaces the file whole, so a reader sees one version or the next), updated under a lock.
+import { readFileSync } from 'node:fs';
 import { ConfigFileError } from '../errors.js';
+import { replaceFileAtomically, resolveWriteTarget } from './atomic-write.js';
+import { withFileLock } from './file-lock.js';
 
 /** The file's object; undefined when the file does not exist. Anything but a JSON object is an error. */
 export function readJsonObject<T extends object>(path: string, advice: string): T | undefined {
@@ -23,19 +25,23 @@ export function readJsonObject<T extends object>(path: string, advice: string): 
   }
 }
 
+export interface JsonFileUpdate {
+  /** What the user should do when the file is not a JSON object (it is then left alone). */
+  advice: string;
+  /** The file holds credentials: it is never left readable by group or others. */
+  secret: boolean;
+  indent?: string | number;
+}
+
 /**
- * A temporary file beside the target (through a symlink, beside the real file), mode 0600, then a
- * rename: a crash never leaves half a file, and no other user can read it.
+ * Read-modify-write of a JSON object file under its lock, so concurrent writers lose nothing, replaced
+ * atomically. `change` gets the current object (undefined when there is no file) and returns the new
+ * one, or undefined to leave the file as it is. Symbolic links are followed: the link stays a link.
  */
-export function writeJsonAtomically(path: string, value: object, indent: string | number = 2): void {
-  let target = path;
-  try {
-    target = realpathSync(path);
-  } catch {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  }
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(value, null, indent)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, target);
+export async function updateJsonObject<T extends object>(path: string, update: JsonFileUpdate, change: (current: T | undefined) => T | undefined): Promise<void> {
+  const target = resolveWriteTarget(path);
+  await withFileLock(target, () => {
+    const next = change(readJsonObject<T>(target, update.advice));
+    if (next !== undefined) replaceFileAtomically(target, `${JSON.stringify(next, null, update.indent ?? 2)}\n`, { secret: update.secret });
+  });
 }

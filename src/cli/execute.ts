@@ -7,6 +7,8 @@ import { parseGlobalOptions } from './options.js';
 
 export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options, Result>, input: CommandInput): Promise<void> {
   const global = parseGlobalOptions(input.values);
+  // The command line first: a bad value is a usage error even when a settings file is unreadable too.
+  const options = spec.parse(input);
   const context = await createContext(global.output === 'tree' ? { ...global, output: 'json' } : global, io);
   const unconfigured = global.output === undefined && !io.env.ACRX_OUTPUT && !context.config.defaults?.output;
   if (spec.terminalFormat && unconfigured && global.query === undefined && io.stdout.isTTY === true) context.format = spec.terminalFormat;
@@ -29,7 +31,6 @@ export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options
     if (output.length > 0) io.stdout.write(output);
   };
   try {
-    const options = spec.parse(input);
     let result: Result;
     try {
       result = await spec.run(options, context);

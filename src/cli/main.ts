@@ -38,18 +38,28 @@ function report(error: unknown, status: Status, interrupted: boolean): number {
     // --help and --version end through here too, with exit code 0.
     if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
-    status.error(error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
+    status.error(oneLine(error.message.replace(/^error: /, '')));
     return ExitCode.usage;
   }
   if (error instanceof AcrxError) {
-    status.error(withRemedy(error.message, error.remedy));
+    status.error(oneLine(withRemedy(error.message, error.remedy)));
     if (status.debugging && error.cause instanceof Error) status.debug(`cause: ${error.cause.message}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  status.error(message);
+  status.error(oneLine(message));
   if (status.debugging && error instanceof Error && error.stack) status.debug(error.stack);
   return ExitCode.error;
+}
+
+/**
+ * An error is one line on stderr, whatever text it carries: commander's own line breaks become
+ * spaces, and control characters in a quoted value cannot move the cursor or start a new line.
+ */
+function oneLine(message: string): string {
+  return message
+    .replace(/\s*(?:\r\n|[\n\r\u2028\u2029])\s*/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function* allCommands(command: import('commander').Command): Generator<import('commander').Command> {

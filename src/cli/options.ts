@@ -3,6 +3,8 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../output/render.js';
+import { validateRegistryName } from '../reference/login-server.js';
+import { quote } from '../reference/quote.js';
 import type { ChangeableAttributes } from '../registry/attributes.js';
 import type { TimeOrder } from '../registry/ordering.js';
 
@@ -135,6 +137,9 @@ export function parseRegistryOptions(values: OptionValues, flag: RegistryFlag = 
     return value === undefined ? {} : { [as]: value };
   };
   const concurrency = textValue(values, 'concurrency');
+  const name = textValue(values, flag);
+  // The registry is checked with the other flags, so a bad name is reported before any file is read.
+  if (name) validateRegistryName(name, textValue(values, 'suffix'));
   return {
     flag,
     ...optional(flag, 'name'),
@@ -145,16 +150,16 @@ export function parseRegistryOptions(values: OptionValues, flag: RegistryFlag = 
     passwordStdin: flagValue(values, 'passwordStdin'),
     plainHttp: flagValue(values, 'plainHttp'),
     insecure: flagValue(values, 'insecure'),
-    ...(concurrency !== undefined ? { concurrency: parseConcurrency(concurrency) } : {}),
+    ...(concurrency !== undefined ? { concurrency: parseWholeNumber('--concurrency', concurrency, 64) } : {}),
   };
 }
 
-function parseConcurrency(value: string): number {
+/** A count given on the command line: decimal digits only, from 1 to `max`. */
+export function parseWholeNumber(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < 1 || parsed > 64) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 64, not '${value}'`);
-  }
-  return parsed;
+  if (/^[0-9]+$/.test(value) && parsed >= 1 && parsed <= max) return parsed;
+  const expected = max !== Number.MAX_SAFE_INTEGER ? `from 1 to ${max}` : parsed > max ? `of at most ${max}` : 'of at least 1';
+  throw new UsageError(`argument ${flag}: invalid value ${quote(value)} (a whole number ${expected})`);
 }
 
 // ---- listing flags ----------------------------------------------------------------------------
@@ -165,12 +170,7 @@ export function addTopOption(command: Command): Command {
 
 export function parseTop(values: OptionValues): number | undefined {
   const value = textValue(values, 'top');
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
-    throw new UsageError(`argument --top: invalid int value: '${value}' (a whole number of at least 1)`);
-  }
-  return parsed;
+  return value === undefined ? undefined : parseWholeNumber('--top', value);
 }
 
 const ORDER_CHOICES: readonly TimeOrder[] = ['time_asc', 'time_desc'];
@@ -185,7 +185,7 @@ export function parseOrder(values: OptionValues): TimeOrder | undefined {
   const value = textValue(values, 'orderby');
   if (value === undefined) return undefined;
   const order = ORDER_CHOICES.find((choice) => choice === value);
-  if (!order) throw new UsageError(`argument --orderby: invalid choice: '${value}' (choose from ${ORDER_CHOICES.join(', ')})`);
+  if (!order) throw new UsageError(`argument --orderby: invalid choice: ${quote(value)} (choose from ${ORDER_CHOICES.join(', ')})`);
   return order;
 }
 
@@ -218,7 +218,7 @@ export function parseAttributes(values: OptionValues): ChangeableAttributes {
     if (value === undefined) continue;
     const lowered = value.toLowerCase();
     if (lowered !== 'true' && lowered !== 'false') {
-      throw new UsageError(`argument ${flag}: invalid value '${value}' (use true or false)`);
+      throw new UsageError(`argument ${flag}: invalid value ${quote(value)} (use true or false)`);
     }
     attributes[key] = lowered === 'true';
   }

@@ -1,12 +1,19 @@
 // Login servers: what `-n`/`-r` name, per PRODUCT §1 (`myreg` → `myreg.azurecr.io`, anything with a
-// dot, a colon or `localhost` as given), which of them are ACR, and which are loopback.
+// dot, a colon or `localhost` as given), which of them are ACR, and which are loopback. What a valid
+// host[:port] is comes from grammar.ts; a refusal is a UsageError saying what is wrong.
 import { UsageError } from '../errors.js';
+import {
+  ACR_REGISTRY_NAME_PATTERN,
+  ACR_TENANT_SUFFIX_PATTERN,
+  DNS_LABEL_MAX_LENGTH,
+  DNS_NAME_MAX_LENGTH,
+  DOMAIN_PATTERN,
+} from './grammar.js';
+import { quote } from './quote.js';
 
-// host[:port]: DNS labels, an IPv4 address, or a bracketed IPv6 address.
-const LABEL = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])';
-const HOST_PORT = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9A-Fa-f:.]+\\])(?::([0-9]{1,5}))?$`);
 const ACR_LOGIN_SERVER = /^[a-z0-9][a-z0-9-]*\.azurecr\.(?:io|cn|us|de)$/;
-const ACR_REGISTRY_NAME = /^[A-Za-z0-9]+$/;
+const DEFAULT_CLOUD_SUFFIX = '.azurecr.io';
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 export interface RegistryTarget {
   /** What goes into URLs and credential stores: `host[:port]`, lowercase. */
@@ -33,26 +40,7 @@ export function isLoginServerName(name: string): boolean {
 
 export function resolveRegistry(name: string, options: RegistryAddressOptions = {}): RegistryTarget {
   const env = options.env ?? process.env;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) {
-    throw new UsageError(`invalid registry '${name}': give the login server without a scheme, e.g. '${name.replace(/^[^:]+:\/\//, '').replace(/\/.*$/, '')}'`);
-  }
-  let loginServer: string;
-  if (isLoginServerName(name)) {
-    if (options.suffix) throw new UsageError(`a tenant suffix applies only to a registry name, not to the login server '${name}'`);
-    loginServer = name.toLowerCase();
-  } else {
-    if (!ACR_REGISTRY_NAME.test(name)) {
-      throw new UsageError(`invalid registry name '${name}': use letters and digits only, or give a login server such as 'ghcr.io'`);
-    }
-    const suffix = options.suffix ? `-${options.suffix}` : '';
-    const cloudSuffix = env.ACRX_LOGIN_SERVER_SUFFIX || '.azurecr.io';
-    loginServer = `${name}${suffix}${cloudSuffix.startsWith('.') ? cloudSuffix : `.${cloudSuffix}`}`.toLowerCase();
-  }
-  const match = HOST_PORT.exec(loginServer);
-  const port = match?.[1];
-  if (!match || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
-    throw new UsageError(`invalid registry '${name}': expected a registry name or a login server as host[:port]`);
-  }
+  const loginServer = loginServerOf(name, options.suffix, env.ACRX_LOGIN_SERVER_SUFFIX || DEFAULT_CLOUD_SUFFIX);
   const host = hostOf(loginServer);
   const plain = options.plainHttp === true;
   return {
@@ -61,6 +49,73 @@ export function resolveRegistry(name: string, options: RegistryAddressOptions = 
     plainHttpFallback: !plain && isLoopbackHost(host),
     acrApi: isAcrLoginServer(host) || env.ACRX_ACR_API === '1',
   };
+}
+
+/**
+ * Checks what `-n`/`-r` and `--suffix` say, before anything else runs; returns the login server it
+ * means in Azure's public cloud (resolveRegistry applies the configured cloud).
+ */
+export function validateRegistryName(name: string, suffix?: string): string {
+  return loginServerOf(name, suffix, DEFAULT_CLOUD_SUFFIX);
+}
+
+function loginServerOf(name: string, suffix: string | undefined, cloudSuffix: string): string {
+  if (SCHEME.test(name)) {
+    const bare = name.replace(/^[^:]+:\/\//, '').replace(/\/.*$/, '');
+    throw new UsageError(`invalid registry ${quote(name)}: give the login server without a scheme, e.g. ${quote(bare)}`);
+  }
+  if (isLoginServerName(name)) {
+    if (suffix) throw new UsageError(`a tenant suffix applies only to a registry name, not to the login server ${quote(name)}`);
+    return validateLoginServer(name);
+  }
+  if (!ACR_REGISTRY_NAME_PATTERN.test(name)) throw new UsageError(`invalid registry name ${quote(name)}: ${registryNameProblem(name)}`);
+  if (suffix && !ACR_TENANT_SUFFIX_PATTERN.test(suffix)) {
+    throw new UsageError(`invalid tenant suffix ${quote(suffix)}: use letters and digits, with '-' only between them`);
+  }
+  const tenant = suffix ? `-${suffix}` : '';
+  return validateLoginServer(`${name}${tenant}${cloudSuffix.startsWith('.') ? cloudSuffix : `.${cloudSuffix}`}`);
+}
+
+/** `host[:port]` as the grammar allows it, lowercased. */
+function validateLoginServer(text: string): string {
+  const problem = loginServerProblem(text);
+  if (problem !== undefined) throw new UsageError(`invalid registry ${quote(text)}: ${problem}`);
+  return text.toLowerCase();
+}
+
+function loginServerProblem(text: string): string | undefined {
+  const match = DOMAIN_PATTERN.exec(text);
+  if (!match) {
+    if (text.includes('/')) return 'a login server is host[:port], without a path';
+    return 'expected host[:port]: a host name, an IPv4 address or a bracketed IPv6 address, and a port number';
+  }
+  const [, domainName, ipv6, port] = match;
+  if (port !== undefined && (!/^[1-9][0-9]{0,4}$/.test(port) || Number(port) > 65535)) return `the port ${quote(port)} is not a number from 1 to 65535`;
+  if (ipv6 !== undefined) return urlHostname(`[${ipv6}]`) === undefined ? `${quote(`[${ipv6}]`)} is not an IPv6 address` : undefined;
+  const host = (domainName ?? '').toLowerCase();
+  if (host.length > DNS_NAME_MAX_LENGTH) return `the host name is ${host.length} characters long; the limit is ${DNS_NAME_MAX_LENGTH}`;
+  const long = host.split('.').find((label) => label.length > DNS_LABEL_MAX_LENGTH);
+  if (long !== undefined) return `the host name part ${quote(long)} is longer than ${DNS_LABEL_MAX_LENGTH} characters`;
+  // Requests go through URLs, which read `1.2.3.4.5` or `xn--a` as errors and `127.1` as 127.0.0.1: a
+  // host a URL would refuse or rewrite is refused here, so what acrx prints is what it connects to.
+  if (urlHostname(host) !== host) return `${quote(host)} is neither a host name nor an IPv4 address written a.b.c.d`;
+  return undefined;
+}
+
+function urlHostname(host: string): string | undefined {
+  try {
+    return new URL(`https://${host}/`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+function registryNameProblem(name: string): string {
+  const stray = /[^A-Za-z0-9]/u.exec(name)?.[0];
+  const rule = "a registry name is 5-50 letters and digits; a login server such as 'ghcr.io' is given with its dots";
+  if (name === '') return `it is empty: ${rule}`;
+  if (stray !== undefined) return `${quote(stray)} is not allowed: ${rule}`;
+  return `it has ${name.length} characters: ${rule}`;
 }
 
 /** Anchored: `x.azurecr.io.example.com` is not ACR. */
@@ -92,8 +147,8 @@ export function registryBaseUrl(target: Pick<RegistryTarget, 'protocol' | 'login
  */
 export function splitQualifiedName(text: string): { loginServer: string; remainder: string } | undefined {
   const bare = text.startsWith('https://') ? text.slice('https://'.length) : text;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(bare)) {
-    throw new UsageError(`invalid reference '${text}': give it without a scheme (only https:// may lead), e.g. '${bare.replace(/^[^:]+:\/\//, '')}'`);
+  if (SCHEME.test(bare)) {
+    throw new UsageError(`invalid reference ${quote(text)}: give it without a scheme (only https:// may lead), e.g. ${quote(bare.replace(/^[^:]+:\/\//, ''))}`);
   }
   const slash = bare.indexOf('/');
   if (slash <= 0) return undefined;

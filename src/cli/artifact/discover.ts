@@ -2,12 +2,12 @@
 // drawn as a tree on a terminal like `oras discover`, JSON for scripts, a row per referrer in a table.
 import type { DiscoverOptions } from '../../artifact/discover.js';
 import { drawReferrerTree, type ReferrerNode } from '../../artifact/referrer-tree.js';
-import { UsageError } from '../../errors.js';
+import { validateMediaType } from '../../artifact/inputs.js';
 import type { TableRows } from '../../output/render.js';
 import { parseImage, type ImageReference } from '../../reference/image.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { addRegistryOptions, parseRegistryOptions, textValue, type RegistryOptions } from '../options.js';
+import { addRegistryOptions, parseRegistryOptions, parseWholeNumber, textValue, type RegistryOptions } from '../options.js';
 import { requiredReference } from './references.js';
 
 export interface DiscoverCommandOptions {
@@ -34,11 +34,13 @@ export const discoverCommand = defineCommand<DiscoverCommandOptions, ReferrerNod
   parse: ({ values, args }) => {
     const artifactType = textValue(values, 'artifactType');
     const depth = textValue(values, 'depth');
-    if (depth !== undefined && (!/^\d+$/.test(depth) || Number(depth) < 1)) throw new UsageError(`argument --depth: '${depth}' is not a whole number of at least 1`);
     return {
       registry: parseRegistryOptions(values),
       image: parseImage(requiredReference(args)),
-      discover: { ...(artifactType !== undefined ? { artifactType } : {}), ...(depth !== undefined ? { depth: Number(depth) } : {}) },
+      discover: {
+        ...(artifactType !== undefined ? { artifactType: validateMediaType(artifactType, 'artifact type') } : {}),
+        ...(depth !== undefined ? { depth: parseWholeNumber('--depth', depth) } : {}),
+      },
     };
   },
   run: runDiscover,

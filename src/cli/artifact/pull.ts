@@ -8,6 +8,7 @@ import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { flagValue, listValue, parseRegistryOptions, repeatable, textValue, type RegistryOptions } from '../options.js';
 import { addArtifactFlags, DEFAULT_TRANSFERS } from './flags.js';
+import { outputDirectory } from './paths.js';
 import { requiredReference } from './references.js';
 
 export interface PullOptions {
@@ -59,7 +60,7 @@ export const pullCommand = defineCommand<PullOptions, PulledArtifact>({
     return {
       registry: parseRegistryOptions(values),
       image: parseImage(requiredReference(args)),
-      directory: textValue(values, 'outputDir') ?? '',
+      directory: outputDirectory(textValue(values, 'outputDir')),
       mediaTypes: (listValue(values, 'mediaType') ?? []).flatMap((types) => types.split(',')).map((type) => validateMediaType(type, 'media type')),
       ...(artifactType !== undefined ? { artifactType: validateMediaType(artifactType, 'artifact type') } : {}),
       keepOldFiles,

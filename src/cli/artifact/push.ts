@@ -4,11 +4,13 @@ import { checkDistinctTitles, parseAnnotations, parseFileInput, validateMediaTyp
 import type { ImageSpec } from '../../artifact/manifest.js';
 import type { PushedArtifact, PushRequest } from '../../artifact/push.js';
 import { UsageError } from '../../errors.js';
-import { parseTaggedImage, validateTag } from '../../reference/image.js';
+import { parseTaggedImage, validateRepositoryName, validateTag } from '../../reference/image.js';
+import { quote } from '../../reference/quote.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { listValue, parseRegistryOptions, textValue, type OptionValues, type RegistryOptions } from '../options.js';
 import { addArtifactFlags, addPushFlags, DEFAULT_TRANSFERS } from './flags.js';
+import { exportManifestPath } from './paths.js';
 import { requiredReference } from './references.js';
 
 /** What the command line says of the artifact: the push request but for what the run adds. */
@@ -50,7 +52,7 @@ export function parsePushInputs(values: OptionValues, files: readonly string[]):
   const annotationFile = textValue(values, 'annotationFile');
   const exportManifest = textValue(values, 'exportManifest');
   const imageSpec = textValue(values, 'imageSpec') ?? 'v1.1';
-  if (imageSpec !== 'v1.1' && imageSpec !== 'v1.0') throw new UsageError(`argument --image-spec: '${imageSpec}' is not v1.1 or v1.0`);
+  if (imageSpec !== 'v1.1' && imageSpec !== 'v1.0') throw new UsageError(`argument --image-spec: ${quote(imageSpec)} is not v1.1 or v1.0`);
   const configInput = config !== undefined ? parseFileInput(config) : undefined;
   if (configInput?.directory) throw new UsageError(`--config '${config}' is a directory; a config is one file`);
   return {
@@ -59,7 +61,7 @@ export function parsePushInputs(values: OptionValues, files: readonly string[]):
     ...(artifactType !== undefined ? { artifactType: validateMediaType(artifactType, 'artifact type') } : {}),
     annotations: parseAnnotations(listValue(values, 'annotation') ?? [], annotationFile),
     imageSpec: imageSpec as ImageSpec,
-    ...(exportManifest !== undefined ? { exportManifest } : {}),
+    ...(exportManifest !== undefined ? { exportManifest: exportManifestPath(exportManifest) } : {}),
   };
 }
 
@@ -74,7 +76,8 @@ export const pushCommand = defineCommand<PushOptions, PushedArtifact>({
   },
   parse: ({ values, args }) => {
     const { repository, tags } = parseTags(requiredReference(args));
-    const mountFrom = textValue(values, 'from');
+    const from = textValue(values, 'from');
+    const mountFrom = from === undefined ? undefined : validateRepositoryName(from);
     return {
       registry: parseRegistryOptions(values),
       repository,

@@ -3,7 +3,8 @@
 import { readConfig, writeConfig, type AcrxConfig } from '../../config.js';
 import { UsageError } from '../../errors.js';
 import { parseOutputFormat } from '../../output/render.js';
-import { resolveRegistry } from '../../reference/login-server.js';
+import { validateRegistryName } from '../../reference/login-server.js';
+import { quote } from '../../reference/quote.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, listValue } from '../options.js';
@@ -28,8 +29,6 @@ export async function runConfigure(options: ConfigureOptions, context: CommandCo
       delete defaults[key];
       continue;
     }
-    if (key === 'registry') resolveRegistry(value, { env });
-    else parseOutputFormat(value);
     defaults[key] = value;
   }
   writeConfig(env, { ...config, defaults });
@@ -39,8 +38,12 @@ export async function runConfigure(options: ConfigureOptions, context: CommandCo
 function parsePair(pair: string): { key: DefaultKey; value: string } {
   const equals = pair.indexOf('=');
   const key = KEYS.find((known) => known === pair.slice(0, equals));
-  if (equals < 1 || !key) throw new UsageError(`invalid default '${pair}': expected KEY=VALUE with KEY one of ${KEYS.join(', ')}`);
-  return { key, value: pair.slice(equals + 1) };
+  if (equals < 1 || !key) throw new UsageError(`invalid default ${quote(pair)}: expected KEY=VALUE with KEY one of ${KEYS.join(', ')}`);
+  const value = pair.slice(equals + 1);
+  // Checked here, with the other flags, so that nothing is read or written for a bad value.
+  if (value !== '' && key === 'registry') validateRegistryName(value);
+  if (value !== '' && key === 'output') parseOutputFormat(value);
+  return { key, value };
 }
 
 export const configureCommand = defineCommand<ConfigureOptions, Defaults | undefined>({

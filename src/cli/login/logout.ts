@@ -1,4 +1,5 @@
 // acrx logout: remove the stored credentials of a registry, wherever docker would have put them.
+import { validateRegistryName } from '../../reference/login-server.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { resolveTarget } from '../registry-target.js';
@@ -25,6 +26,7 @@ export const logoutCommand = defineCommand<LogoutOptions, undefined>({
   parse: ({ values }) => {
     const name = textValue(values, 'name');
     const suffix = textValue(values, 'suffix');
+    if (name) validateRegistryName(name, suffix);
     return { ...(name !== undefined ? { name } : {}), ...(suffix !== undefined ? { suffix } : {}) };
   },
   run: runLogout,

@@ -1,6 +1,7 @@
 // acrx manifest list-referrers: the artifacts that refer to a manifest (signatures, SBOMs, ...), through
 // the OCI referrers API, or its tag schema on registries without it. --recursive follows referrers of
 // referrers to every depth, as az does.
+import { validateMediaType } from '../../artifact/inputs.js';
 import type { TableRows } from '../../output/render.js';
 import { transformerCell, valueAt } from '../../output/table-cell.js';
 import type { ImageReference } from '../../reference/image.js';
@@ -51,7 +52,11 @@ export const listReferrersCommand = defineCommand<ListReferrersOptions, Referrer
       .option('--recursive', 'also list referrers of referrers, to every depth'),
   parse: (input) => {
     const artifactType = textValue(input.values, 'artifactType');
-    return { ...parseManifestTarget(input), ...(artifactType !== undefined ? { artifactType } : {}), recursive: flagValue(input.values, 'recursive') };
+    return {
+      ...parseManifestTarget(input),
+      ...(artifactType !== undefined ? { artifactType: validateMediaType(artifactType, 'artifact type') } : {}),
+      recursive: flagValue(input.values, 'recursive'),
+    };
   },
   run: runListReferrers,
   table: referrersTable,

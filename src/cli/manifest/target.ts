@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseImage, validateRepositoryName, type ImageReference } from '../../reference/image.js';
-import { splitQualifiedName } from '../../reference/login-server.js';
+import { splitQualifiedName, validateRegistryName } from '../../reference/login-server.js';
+import { quote } from '../../reference/quote.js';
 import type { CommandInput } from '../spec.js';
 import { addConnectionOptions, addRegistryFlag, parseRegistryOptions, textValue, type RegistryOptions } from '../options.js';
 
@@ -46,19 +47,20 @@ export function parseRepositoryTarget(input: CommandInput): RepositoryTarget {
   const { registry, spec } = qualified(input, BAD_REPOSITORY_ARGS);
   // The repository form carries no tag: a ':' or '@' after the login server is a tag or a digest.
   if (/[:@]/.test(spec)) {
-    throw new UsageError(positional ? "The positional parameter 'repo_id' should not include a tag or digest." : `-n/--name takes a repository here, not an image: '${spec}'`);
+    throw new UsageError(positional ? "The positional parameter 'repo_id' should not include a tag or digest." : `-n/--name takes a repository here, not an image: ${quote(spec)}`);
   }
   return { registry, repository: validateRepositoryName(spec) };
 }
 
 /** Exactly one of the positional form and -n; a login server in front of the positional form wins over -r. */
 function qualified(input: CommandInput, badArgs: string): { registry: RegistryOptions; spec: string } {
-  const registry = parseRegistryOptions(input.values, 'registry');
   const name = textValue(input.values, 'name');
   const positional = input.args[0];
   if ((positional === undefined) === (name === undefined)) throw new UsageError(badArgs);
+  const registry = parseRegistryOptions(input.values, 'registry');
   if (name !== undefined) return { registry, spec: name };
   const split = positional === undefined ? undefined : splitQualifiedName(positional);
   if (!split) throw new UsageError(badArgs);
+  validateRegistryName(split.loginServer, registry.suffix);
   return { registry: { ...registry, name: split.loginServer }, spec: split.remainder };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { isDigest, parseImage, parseTaggedImage, validateRepositoryName, validateTag } from '../../../src/reference/image.js';
+import { isDigest, parseImage, parseTaggedImage, validateDigest, validateRepositoryName, validateTag } from '../../../src/reference/image.js';
 
 const SHA = `sha256:${'a'.repeat(64)}`;
 
@@ -26,8 +26,10 @@ describe('digests', () => {
     expect(isDigest(`sha256:${'a'.repeat(63)}`)).toBe(false);
     expect(isDigest('sha256')).toBe(false);
   });
-  it('lets unknown algorithms that match the grammar through', () => {
-    expect(isDigest('multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8')).toBe(true);
+  it('refuses algorithms registries do not know, as distribution does', () => {
+    expect(isDigest('multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8')).toBe(false);
+    expect(isDigest(`sha384:${'c'.repeat(96)}`)).toBe(true);
+    expect(() => validateDigest(`md5:${'a'.repeat(32)}`)).toThrow(/unsupported algorithm 'md5'/);
   });
 });
 

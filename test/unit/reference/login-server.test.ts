@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { isLoopbackHost, resolveRegistry } from '../../../src/reference/login-server.js';
+import { isLoopbackHost, resolveRegistry, validateRegistryName } from '../../../src/reference/login-server.js';
 
 
 describe('registry addressing', () => {
@@ -33,6 +33,26 @@ describe('registry addressing', () => {
     expect(() => resolveRegistry('localhost:99999', { env })).toThrow(UsageError);
     expect(() => resolveRegistry('my_reg', { env })).toThrow(UsageError);
     expect(() => resolveRegistry('ghcr.io', { env, suffix: 'x' })).toThrow(/suffix applies only to a registry name/);
+  });
+  it.each([
+    ['1.2.3.4.5', /neither a host name nor an IPv4 address/],
+    ['127.1:5000', /neither a host name nor an IPv4 address/],
+    ['0x7f.1', /neither a host name nor an IPv4 address/],
+    ['xn--a.com', /neither a host name nor an IPv4 address/],
+    ['[1::2::3]:5000', /is not an IPv6 address/],
+    ['localhost:0', /port '0' is not a number from 1 to 65535/],
+    ['localhost:05000', /port '05000'/],
+    [`${'a'.repeat(64)}.io`, /longer than 63 characters/],
+    ['abc', /it has 3 characters: a registry name is 5-50 letters and digits/],
+    ['my_reg', /'_' is not allowed/],
+    ['\u212aube.io', /expected host\[:port\]/],
+  ])('refuses %j, saying why', (name, message) => {
+    expect(() => validateRegistryName(name)).toThrow(message);
+  });
+  it('takes a tenant suffix only on a registry name, as one DNS label', () => {
+    expect(validateRegistryName('myreg', 'eu-1')).toBe('myreg-eu-1.azurecr.io');
+    expect(() => validateRegistryName('myreg', '-x')).toThrow(/invalid tenant suffix '-x'/);
+    expect(() => validateRegistryName('myreg', 'x'.repeat(60))).toThrow(/longer than 63/);
   });
   it('knows loopback hosts', () => {
     expect(isLoopbackHost('127.9.8.7')).toBe(true);

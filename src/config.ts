@@ -1,7 +1,6 @@
 // acrx's own settings: $XDG_CONFIG_HOME/acrx/config.json (defaults for registry and output).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { moveIntoPlace, resolveWriteTarget, writeTemporaryBeside } from './util/atomic-write.js';
 import { readJsonObject, updateJsonObject } from './util/json-file.js';
 
 export interface AcrxConfig {
@@ -26,13 +25,4 @@ export function readConfig(env: NodeJS.ProcessEnv): AcrxConfig {
 /** Changes the settings under the file's lock, starting from what the file holds then. */
 export async function updateConfig(env: NodeJS.ProcessEnv, change: (current: AcrxConfig) => AcrxConfig): Promise<void> {
   await updateJsonObject<AcrxConfig>(configPath(env), { advice: FIX_OR_REMOVE, secret: false }, (current = {}) => change(current));
-}
-
-/**
- * Replaces the whole file atomically but without the lock, for a caller that read it earlier: a
- * concurrent change made in between is lost. Kept until `acrx configure` moves to updateConfig.
- */
-export function writeConfig(env: NodeJS.ProcessEnv, config: AcrxConfig): void {
-  const target = resolveWriteTarget(configPath(env));
-  moveIntoPlace(writeTemporaryBeside(target, `${JSON.stringify(config, null, 2)}\n`, { secret: false }), target);
 }

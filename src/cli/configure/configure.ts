@@ -1,6 +1,6 @@
 // acrx configure --defaults registry=NAME output=FORMAT: with pairs, stores them (an empty value
 // removes the default) and prints nothing; without, shows the defaults.
-import { readConfig, writeConfig, type AcrxConfig } from '../../config.js';
+import { readConfig, updateConfig, type AcrxConfig } from '../../config.js';
 import { UsageError } from '../../errors.js';
 import { parseOutputFormat } from '../../output/render.js';
 import { validateRegistryName } from '../../reference/login-server.js';
@@ -21,17 +21,16 @@ export type Defaults = NonNullable<AcrxConfig['defaults']>;
 
 export async function runConfigure(options: ConfigureOptions, context: CommandContext): Promise<Defaults | undefined> {
   const env = context.io.env;
-  const config = readConfig(env);
-  if (options.defaults.length === 0) return config.defaults ?? {};
-  const defaults: Defaults = { ...config.defaults };
-  for (const { key, value } of options.defaults) {
-    if (value === '') {
-      delete defaults[key];
-      continue;
+  if (options.defaults.length === 0) return readConfig(env).defaults ?? {};
+  // Under the file's lock, on what it holds then: a configure run at the same time loses nothing.
+  await updateConfig(env, (config) => {
+    const defaults: Defaults = { ...config.defaults };
+    for (const { key, value } of options.defaults) {
+      if (value === '') delete defaults[key];
+      else defaults[key] = value;
     }
-    defaults[key] = value;
-  }
-  writeConfig(env, { ...config, defaults });
+    return { ...config, defaults };
+  });
   return undefined;
 }
 

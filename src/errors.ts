@@ -203,6 +203,16 @@ export class IncompleteError extends AcrxError {
   readonly exitCode = ExitCode.error;
 }
 
+/** The command ran past the user's --timeout. */
+export class TimeLimitError extends RegistryError {
+  constructor(
+    message: string,
+    readonly seconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A multi-step change stopped partway: the message says what was done; the exit code is the cause's. */
 export class PartialFailureError extends AcrxError {
   readonly exitCode: ExitCode;

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { readConfig, type AcrxConfig } from '../config.js';
 import { ACR_TOKEN_USERNAME } from '../auth/docker-config.js';
-import { UsageError } from '../errors.js';
+import { setMaxListeners } from 'node:events';
+import { TimeLimitError, UsageError } from '../errors.js';
 import type { CompiledQuery } from '../output/query.js';
 import { parseOutputFormat, type OutputFormat } from '../output/render.js';
 import { colorAllowed, Status, type OutputStream, type Verbosity } from '../output/status.js';
@@ -81,6 +82,7 @@ async function openRegistry(context: CommandContext, options: RegistryOptions, c
   const explicit = await explicitCredential(options, io);
   const extraCa = options.caFile !== undefined ? readCaFile(options.caFile) : undefined;
   const { openSession } = await import('../registry/service/open.js');
+  if (options.timeoutSeconds !== undefined) signal = withTimeLimit(signal, options.timeoutSeconds);
   return openSession({
     target,
     credentials,
@@ -95,6 +97,16 @@ async function openRegistry(context: CommandContext, options: RegistryOptions, c
     ...(status.debugging ? { trace: (line: string) => status.debug(line) } : {}),
     ...(io.now ? { now: io.now } : {}),
   });
+}
+
+/** `signal`, also aborted once `seconds` have passed (the timer does not keep the process alive). */
+function withTimeLimit(signal: AbortSignal, seconds: number): AbortSignal {
+  const limit = new AbortController();
+  setMaxListeners(0, limit.signal);
+  setTimeout(() => limit.abort(new TimeLimitError(`the command ran past --timeout (${seconds} s)`, seconds)), seconds * 1000).unref();
+  const combined = AbortSignal.any([signal, limit.signal]);
+  setMaxListeners(0, combined);
+  return combined;
 }
 
 function readCaFile(file: string): string {

@@ -88,6 +88,8 @@ export interface RegistryOptions {
   caFile?: string;
   /** Requests in flight for per-tag work. */
   concurrency?: number;
+  /** --timeout: the most the whole command may take talking to the registry. */
+  timeoutSeconds?: number;
 }
 
 /** Which flag names the registry: `-n/--name` everywhere but the manifest group, which keeps az's `-r/--registry`. */
@@ -122,6 +124,7 @@ export function addConnectionOptions(command: Command, flags: ConnectionFlags = 
       .option('--plain-http', 'use plain HTTP instead of HTTPS (always allowed for loopback hosts)')
       .option('--insecure', 'skip TLS certificate verification')
       .option('--ca-file <file>', 'PEM file of extra CA certificates to trust')
+      .option('--timeout <seconds>', 'give up after this many seconds in all (default: no overall limit; a stalled server ends the command within about a minute)')
       .addOption(flags.concurrencyHelp ? concurrency : concurrency.hideHelp()),
     flags.extraFormats,
   );
@@ -137,6 +140,7 @@ export function parseRegistryOptions(values: OptionValues, flag: RegistryFlag = 
     return value === undefined ? {} : { [as]: value };
   };
   const concurrency = textValue(values, 'concurrency');
+  const timeout = textValue(values, 'timeout');
   const name = textValue(values, flag);
   // The registry is checked with the other flags, so a bad name is reported before any file is read.
   if (name) validateRegistryName(name, textValue(values, 'suffix'));
@@ -151,6 +155,7 @@ export function parseRegistryOptions(values: OptionValues, flag: RegistryFlag = 
     plainHttp: flagValue(values, 'plainHttp'),
     insecure: flagValue(values, 'insecure'),
     ...(concurrency !== undefined ? { concurrency: parseWholeNumber('--concurrency', concurrency, 64) } : {}),
+    ...(timeout !== undefined ? { timeoutSeconds: parseWholeNumber('--timeout', timeout, 86_400) } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
-import { BodyReadError, ConfigFileError, ConnectionError, RegistryError } from '../errors.js';
+import { BodyReadError, ConfigFileError, ConnectionError, RegistryError, TimeLimitError } from '../errors.js';
 import { BODY_LIMITS, isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
 import { Agent, EnvHttpProxyAgent } from './undici.js';
 
@@ -219,6 +219,7 @@ const NETWORK_PHRASES: Record<string, string> = {
 };
 
 function connectionError(url: URL, error: unknown): Error {
+  if (error instanceof TimeLimitError) return new TimeLimitError(`${url.host} had not answered when --timeout (${error.seconds} s) ran out`, error.seconds);
   if (error instanceof RegistryError) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
   const code = errorCode(error);

@@ -59,6 +59,23 @@ describe('hostile answers', () => {
     }
   });
 
+  it('ends a command against a server that never answers once --timeout runs out, naming the host (exit 1)', async () => {
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/v2/') return void sendJson(res, 200, {});
+      // Every other request is left without an answer.
+    });
+    const port = await listen(server);
+    try {
+      const result = await runCli(['repository', 'show-tags', '-n', `127.0.0.1:${port}`, '--repository', 'r', '--timeout', '1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`127.0.0.1:${port} had not answered when --timeout (1 s) ran out`);
+      const refused = await runCli(['repository', 'show-tags', '-n', `127.0.0.1:${port}`, '--repository', 'r', '--timeout', '0']);
+      expect(refused.code).toBe(2);
+    } finally {
+      await close(server);
+    }
+  });
+
   it('reads an empty tag list sent as null (distribution does, once every tag is deleted)', async () => {
     const server = await startServer((request, response) => {
       if (request.url === '/v2/') return sendJson(response, 200, {});

@@ -40,7 +40,7 @@ export class AcrClient {
   ) {}
 
   listTags(repository: string, options: AcrListOptions = {}): Promise<TagAttributes[]> {
-    return this.list(repository, '_tags', 'tags', (value) => withFields<TagAttributes>(value, ['name']), (tag) => tag.name, options);
+    return this.list(repository, '_tags', 'tags', listedTagOf, (tag) => tag.name, options);
   }
 
   listManifests(repository: string, options: AcrListOptions = {}): Promise<ManifestAttributes[]> {
@@ -176,7 +176,15 @@ export class AcrClient {
 }
 
 function manifestOf(value: JsonValue | undefined): ManifestAttributes | undefined {
-  return withFields<ManifestAttributes>(value, ['digest']);
+  const manifest = withFields<ManifestAttributes>(value, ['digest']);
+  // `tags`, where present, is a list of names: a listing with anything else in it is not what ACR sends.
+  if (manifest?.tags !== undefined && !(Array.isArray(manifest.tags) && manifest.tags.every((tag) => typeof tag === 'string'))) return undefined;
+  return manifest;
+}
+
+/** A tag of a listing: the swagger's TagAttributesBase requires its name and digest. */
+function listedTagOf(value: JsonValue): TagAttributes | undefined {
+  return withFields<TagAttributes>(value, ['name', 'digest']);
 }
 
 function repositoryOf(body: JsonObject): RepositoryAttributes {

@@ -76,6 +76,21 @@ describe('hostile answers', () => {
     }
   });
 
+  it('refuses an ACR metadata page whose tag lacks the digest the API requires', async () => {
+    const server = await startServer((request, response) => {
+      if (request.url === '/v2/') return sendJson(response, 200, {});
+      sendJson(response, 200, { registry: 'x', imageName: 'r', tags: [{ name: 'v1', digest: 'sha256:' + 'a'.repeat(64) }, { name: 'v2' }] });
+    });
+    try {
+      const result = await runCli(['repository', 'show-tags', '-n', server.origin.host, '--repository', 'r'], { ACRX_ACR_API: '1' });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`${server.origin.host} sent a 'tags' list whose entry 1 is not what the API defines ({"name":"v2"})`);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('reads an empty tag list sent as null (distribution does, once every tag is deleted)', async () => {
     const server = await startServer((request, response) => {
       if (request.url === '/v2/') return sendJson(response, 200, {});

@@ -177,8 +177,8 @@ export class AcrClient {
 
 function manifestOf(value: JsonValue | undefined): ManifestAttributes | undefined {
   const manifest = withFields<ManifestAttributes>(value, ['digest']);
-  // `tags`, where present, is a list of names: a listing with anything else in it is not what ACR sends.
-  if (manifest?.tags !== undefined && !(Array.isArray(manifest.tags) && manifest.tags.every((tag) => typeof tag === 'string'))) return undefined;
+  // `tags`, where present (null reads as none), is a list of names: anything else is not what ACR sends.
+  if (manifest?.tags !== undefined && manifest.tags !== null && !(Array.isArray(manifest.tags) && manifest.tags.every((tag) => typeof tag === 'string'))) return undefined;
   return manifest;
 }
 

@@ -2,8 +2,6 @@
 // replaces the file whole, so a reader sees one version or the next), updated under a lock.
 import { readFileSync } from 'node:fs';
 import { ConfigFileError } from '../errors.js';
-import { replaceFileAtomically, resolveWriteTarget } from './atomic-write.js';
-import { withFileLock } from './file-lock.js';
 
 /** The file's object; undefined when the file does not exist. Anything but a JSON object is an error. */
 export function readJsonObject<T extends object>(path: string, advice: string): T | undefined {
@@ -39,6 +37,8 @@ export interface JsonFileUpdate {
  * one, or undefined to leave the file as it is. Symbolic links are followed: the link stays a link.
  */
 export async function updateJsonObject<T extends object>(path: string, update: JsonFileUpdate, change: (current: T | undefined) => T | undefined): Promise<void> {
+  // Loaded only to write: `docker-credential-acrx get`, on every pull, only reads.
+  const [{ replaceFileAtomically, resolveWriteTarget }, { withFileLock }] = await Promise.all([import('./atomic-write.js'), import('./file-lock.js')]);
   const target = resolveWriteTarget(path);
   await withFileLock(target, () => {
     const next = change(readJsonObject<T>(target, update.advice));

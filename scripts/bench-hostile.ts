@@ -4,6 +4,7 @@
 // within the bound the README states (the baseline: a process that sleeps for that bound).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeJunk } from '../test/support/junk-body.js';
 import { rssTarget, timeTarget, type RatioRow } from './bench-report.js';
 import { compare, type Command, type SideResult } from './bench-run.js';
 
@@ -37,16 +38,7 @@ export async function measureHostile(bench: HostileBench): Promise<RatioRow[]> {
   const junk = await serve((req, res) => {
     if (req.url === '/v2/') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     res.writeHead(200, { 'content-type': 'application/json' });
-    const chunk = Buffer.alloc(1024 * 1024, 0x7a);
-    let written = 0;
-    const pump = (): void => {
-      while (written < JUNK_BYTES) {
-        written += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    pump();
+    writeJunk(res, JUNK_BYTES);
   });
   const stalled = await serve(() => undefined);
   const showTags = (host: string, repository: string, exitCode: number): Command => ({

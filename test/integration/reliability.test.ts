@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnswerDroppingProxy } from '../support/answer-dropping-proxy.js';
 import { runCli } from '../support/cli.js';
 import { sendJson, startServer } from '../support/http-server.js';
+import { writeJunk } from '../support/junk-body.js';
 import { close, listen } from '../support/listen.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
 import { pushImage } from '../support/seed.js';
@@ -22,15 +23,7 @@ describe('hostile answers', () => {
     const server: Server = createServer((req, res) => {
       if (req.url === '/v2/') return void sendJson(res, 200, {});
       res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(256 * 1024, 0x7a);
-      const pump = (): void => {
-        while (written < 600 * 1024 * 1024) {
-          written += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      writeJunk(res, 600 * 1024 * 1024, (bytes) => (written = bytes));
     });
     const port = await listen(server);
     try {

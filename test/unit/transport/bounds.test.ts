@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionError, RegistryError } from '../../../src/errors.js';
 import { createConnection, type Connection } from '../../../src/transport/index.js';
+import { writeJunk } from '../../support/junk-body.js';
 import { close, listen } from '../../support/listen.js';
 
 let server: Server | undefined;
@@ -21,16 +22,7 @@ async function endlessBody(announce?: number): Promise<{ url: string; written: (
   let written = 0;
   server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', ...(announce ? { 'content-length': String(announce) } : {}) });
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    const pump = (): void => {
-      while (written < 600 * 1024 * 1024) {
-        written += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    res.on('close', () => res.removeAllListeners('drain'));
-    pump();
+    writeJunk(res, 600 * 1024 * 1024, (bytes) => (written = bytes), 64 * 1024);
   });
   const port = await listen(server);
   return { url: `http://127.0.0.1:${port}/v2/r/tags/list`, written: () => written };

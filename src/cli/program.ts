@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { packageVersion } from '../version.js';
 import { addArtifactGroup } from './artifact/index.js';
+import { addCompletionCommands } from './completion/index.js';
 import { addConfigureCommand } from './configure/index.js';
 import type { Io } from './context.js';
 import { addLoginCommands } from './login/index.js';
@@ -23,5 +24,6 @@ export function buildProgram(io: Io): Command {
   addLoginCommands(program, io);
   addTagGroup(program, io);
   addConfigureCommand(program, io);
+  addCompletionCommands(program, io);
   return program;
 }

@@ -1,0 +1,53 @@
+// acrx completion SHELL prints the completion script; the hidden `acrx __complete` answers the
+// scripts' questions about the registry (repository names, tags). Only the flags are registered
+// here: the generators and the lookups load when one of these commands runs.
+import { Argument, type Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { RawOutput } from '../../output/raw.js';
+import { defineCommand } from '../command.js';
+import type { Io } from '../context.js';
+import { addRegistryOptions, textValue } from '../options.js';
+import type { Lookup } from './lookup.js';
+
+export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
+
+export function addCompletionCommands(program: Command, io: Io): void {
+  completionCommand(program).register(program, io);
+  const hidden = program.command('__complete', { hidden: true }).description('names for the completion scripts');
+  for (const kind of ['repositories', 'tags'] as const) lookupCommand(kind).register(hidden, io);
+}
+
+/** The script is made from `program`, the tree it completes. */
+function completionCommand(program: Command) {
+  return defineCommand<CompletionShell, RawOutput>({
+    name: 'completion',
+    summary: `Print the shell completion script (${COMPLETION_SHELLS.join(', ')}).`,
+    flags: (command) => {
+      command.addArgument(new Argument('<shell>', 'the shell to complete in').choices(COMPLETION_SHELLS));
+    },
+    parse: ({ args }) => {
+      const shell = COMPLETION_SHELLS.find((name) => name === args[0]);
+      if (!shell) throw new UsageError(`argument shell: choose from ${COMPLETION_SHELLS.join(', ')}`);
+      return shell;
+    },
+    run: async (shell) => {
+      const { completionScript } = await import('./script.js');
+      return new RawOutput(Buffer.from(completionScript(shell, program)));
+    },
+  });
+}
+
+function lookupCommand(kind: Lookup['kind']) {
+  return defineCommand<Lookup, RawOutput>({
+    name: kind,
+    summary: kind === 'tags' ? 'tag names of --repository, one a line' : 'repository names, one a line',
+    flags: (command) => {
+      addRegistryOptions(command);
+      if (kind === 'tags') command.option('--repository <repository>', 'the repository');
+    },
+    // Nothing is checked here: whatever is wrong with the command line makes an empty answer, never a message.
+    parse: ({ values }) => ({ kind, values, repository: textValue(values, 'repository') ?? '' }),
+    run: async (lookup, context) => (await import('./lookup.js')).lookUp(lookup, context),
+  });
+}

@@ -13,6 +13,7 @@ import type { CredentialChoice, RegistrySession } from '../registry/service/open
 import type { Credential } from '../transport/index.js';
 import { userAgent } from '../version.js';
 import type { GlobalOptions, RegistryOptions } from './options.js';
+import { isTerminal, promptPassword } from './password-prompt.js';
 import { resolveTarget } from './registry-target.js';
 
 export interface Io {
@@ -134,7 +135,10 @@ export async function explicitCredential(options: RegistryOptions, io: Io): Prom
   if (options.passwordStdin && username === undefined) {
     throw new UsageError('--password-stdin needs a username: pass -u/--username');
   }
-  const password = options.passwordStdin ? await readPasswordFromStdin(io) : (options.password ?? io.env.ACRX_PASSWORD);
+  let password = options.passwordStdin ? await readPasswordFromStdin(io) : (options.password ?? io.env.ACRX_PASSWORD);
+  if (username !== undefined && password === undefined && options.promptForPassword && io.stdin && isTerminal(io.stdin)) {
+    password = await promptPassword(io.stdin, io.stderr, io.signal);
+  }
   if (username !== undefined && password === undefined) {
     throw new UsageError('Please also specify password if username is specified (-p, --password-stdin, or ACRX_PASSWORD).');
   }

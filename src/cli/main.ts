@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { AcrxError, ExitCode, InterruptedError } from '../errors.js';
 import { colorAllowed, Status } from '../output/status.js';
 import type { Io } from './context.js';
+import { checkCommandWords, withHelpWords } from './command-path.js';
 import { HELP_WIDTH } from './help-texts.js';
 import { withRemedy } from './hints.js';
 import { buildProgram } from './program.js';
@@ -22,7 +23,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     });
   }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    const words = withHelpWords(argv);
+    checkCommandWords(program, words);
+    await program.parseAsync(words, { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
     return report(error, status, io.signal.aborted);

@@ -2,7 +2,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export type TestTool = 'docker-registry' | 'skopeo' | 'openssl';
+export type TestTool = 'docker-registry' | 'skopeo' | 'openssl' | 'script';
 
 const installHints: Record<TestTool, string> = {
   'docker-registry':
@@ -10,6 +10,7 @@ const installHints: Record<TestTool, string> = {
     ', or point ACRX_TEST_REGISTRY_BIN at a `registry` binary from https://github.com/distribution/distribution/releases',
   skopeo: 'run `sudo apt-get install -y skopeo` (Debian/Ubuntu package; the tests use it as an independent registry client)',
   openssl: 'run `sudo apt-get install -y openssl` (the tests make their throw-away TLS certificates with it)',
+  script: 'run `sudo apt-get install -y bsdutils` (util-linux script(1): the tests type at a real pseudo-terminal with it)',
 };
 
 function isExecutable(file: string): boolean {

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // acrx. The answers scripts ask for most often come straight from files beside the bundle, without
-// loading the CLI: `--version`, and `--help` when stdout is not a terminal (the help texts are
-// rendered at build time for that case: 80 columns, no colour). CommonJS, so that these paths do not
-// start Node's ES module loader either.
+// loading the CLI: `--version` (`-v`, `version`), and `--help` (`-h`, `help WORDS...`) when stdout is
+// not a terminal (the help texts are rendered at build time for that case: 80 columns, no colour).
+// CommonJS, so that these paths do not start Node's ES module loader either.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const args = process.argv.slice(2);
 const last = args[args.length - 1];
-const help = !process.stdout.isTTY && (last === '--help' || last === '-h') ? storedHelp(args.slice(0, -1)) : undefined;
-if (args.length === 1 && args[0] === '--version') {
+const helpPath = args[0] === 'help' ? args.slice(1) : last === '--help' || last === '-h' ? args.slice(0, -1) : undefined;
+const help = !process.stdout.isTTY && helpPath !== undefined ? storedHelp(helpPath) : undefined;
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === 'version')) {
   process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
 } else if (help !== undefined) {
   process.stdout.write(help);

@@ -5,7 +5,7 @@
 # Subcommands of a command path.
 _acrx_subcommands() {
   case "$1" in
-    '') reply=('repository' 'manifest' 'artifact' 'purge' 'login' 'logout' 'tag' 'configure' 'completion' 'help') ;;
+    '') reply=('repository' 'manifest' 'artifact' 'purge' 'login' 'logout' 'tag' 'configure' 'version' 'completion' 'help') ;;
     'repository') reply=('list' 'show-tags' 'show-manifests' 'show-usage' 'show' 'delete' 'untag' 'update' 'help') ;;
     'manifest') reply=('list-metadata' 'list' 'show' 'show-metadata' 'update-metadata' 'delete' 'list-referrers' 'help') ;;
     'artifact') reply=('push' 'pull' 'attach' 'discover' 'help') ;;
@@ -17,8 +17,8 @@ _acrx_subcommands() {
 # Flags of a command path.
 _acrx_flags() {
   case "$1" in
-    '') reply=('--version' '-h' '--help') ;;
-    'repository'|'manifest'|'artifact'|'tag'|'completion') reply=('-h' '--help') ;;
+    '') reply=('-v' '--version' '-h' '--help') ;;
+    'repository'|'manifest'|'artifact'|'tag'|'version'|'completion') reply=('-h' '--help') ;;
     'repository list') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--top' '-h' '--help') ;;
     'repository show-tags'|'repository show-manifests') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--repository' '--top' '--orderby' '--detail' '-h' '--help') ;;
     'repository show-usage') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--repository' '-h' '--help') ;;
@@ -39,11 +39,11 @@ _acrx_flags() {
     'artifact attach') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '--concurrency' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--artifact-type' '-a' '--annotation' '--annotation-file' '--config' '--export-manifest' '--image-spec' '-h' '--help') ;;
     'artifact discover') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--artifact-type' '--depth' '-h' '--help') ;;
     'purge') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '--concurrency' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--filter' '--ago' '--keep' '--untagged' '--untagged-only' '--include-locked' '--dry-run' '--filter-timeout-seconds' '-y' '--yes' '-h' '--help') ;;
-    'login') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--expose-token' '-h' '--help') ;;
+    'login') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '-t' '--expose-token' '-h' '--help') ;;
     'logout') reply=('-n' '--name' '--suffix' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '-h' '--help') ;;
     'tag lock') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '-t' '--image' '--delete-only' '-h' '--help') ;;
     'tag unlock') reply=('-n' '--name' '--suffix' '-u' '--username' '-p' '--password' '--password-stdin' '--plain-http' '--insecure' '--ca-file' '--timeout' '-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '-t' '--image' '-h' '--help') ;;
-    'configure') reply=('-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '--defaults' '-h' '--help') ;;
+    'configure') reply=('-o' '--output' '--query' '--verbose' '--debug' '--only-show-errors' '-d' '--defaults' '-l' '--list-defaults' '-h' '--help') ;;
     *) reply=() ;;
   esac
 }
@@ -60,7 +60,8 @@ _acrx_registry_flag() {
 # Value sources of a command's positional arguments; a last one ending in ... repeats.
 _acrx_positionals() {
   case "$1" in
-    'repository help'|'manifest list-metadata'|'manifest list'|'manifest show'|'manifest show-metadata'|'manifest update-metadata'|'manifest delete'|'manifest list-referrers'|'manifest help'|'artifact help'|'tag help'|'help') reply=('text') ;;
+    'repository help'|'manifest help'|'artifact help'|'tag help'|'help') reply=('text...') ;;
+    'manifest list-metadata'|'manifest list'|'manifest show'|'manifest show-metadata'|'manifest update-metadata'|'manifest delete'|'manifest list-referrers'|'login'|'logout') reply=('text') ;;
     'artifact push'|'artifact attach') reply=('images' 'files...') ;;
     'artifact pull'|'artifact discover') reply=('images') ;;
     'completion') reply=('choices bash zsh fish powershell') ;;
@@ -72,7 +73,7 @@ _acrx_positionals() {
 _acrx_values() {
   case "$2" in
     '-n'|'--name') case "$1" in 'manifest show'|'manifest show-metadata'|'manifest update-metadata'|'manifest delete'|'manifest list-referrers') reply=('images') ;; 'manifest list-metadata'|'manifest list') reply=('repositories') ;; *) reply=('text') ;; esac ;;
-    '--suffix'|'-u'|'--username'|'-p'|'--password'|'--timeout'|'--query'|'--top'|'-r'|'--registry'|'--artifact-type'|'--concurrency'|'-a'|'--annotation'|'--image-spec'|'--media-type'|'--depth'|'--filter'|'--ago'|'--keep'|'--filter-timeout-seconds'|'--defaults') reply=('text') ;;
+    '--suffix'|'-u'|'--username'|'-p'|'--password'|'--timeout'|'--query'|'--top'|'-r'|'--registry'|'--artifact-type'|'--concurrency'|'-a'|'--annotation'|'--image-spec'|'--media-type'|'--depth'|'--filter'|'--ago'|'--keep'|'--filter-timeout-seconds'|'-d'|'--defaults') reply=('text') ;;
     '--ca-file'|'--annotation-file'|'--config'|'--export-manifest') reply=('files') ;;
     '-o'|'--output') case "$1" in 'artifact discover') reply=('choices json jsonc yaml yamlc table tsv none tree') ;; *) reply=('choices json jsonc yaml yamlc table tsv none') ;; esac ;;
     '--repository'|'--from') reply=('repositories') ;;

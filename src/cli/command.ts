@@ -2,9 +2,8 @@
 // renderer) loads only when a command is actually run.
 import type { Command } from 'commander';
 import type { Io } from './context.js';
+import { addExamples, type Example } from './help.js';
 import type { CommandSpec } from './spec.js';
-
-
 /** A command ready to be added to its group; the options and result types stay inside. */
 export interface CommandDefinition {
   name: string;
@@ -15,7 +14,7 @@ export function defineCommand<Options, Result>(spec: CommandSpec<Options, Result
   return {
     name: spec.name,
     register(group, io) {
-      const command = group.command(spec.name).description(spec.summary);
+      const command = addExamples(group.command(spec.name).description(spec.summary), spec.examples);
       spec.flags(command);
       command.action(async () => {
         const { execute } = await import('./execute.js');
@@ -27,8 +26,8 @@ export function defineCommand<Options, Result>(spec: CommandSpec<Options, Result
 }
 
 /** A group of commands (`acrx repository ...`). */
-export function addGroup(program: Command, name: string, summary: string, commands: readonly CommandDefinition[], io: Io): Command {
-  const group = program.command(name).description(summary);
+export function addGroup(program: Command, name: string, summary: string, examples: readonly Example[], commands: readonly CommandDefinition[], io: Io): Command {
+  const group = addExamples(program.command(name).description(summary), examples);
   for (const definition of commands) definition.register(group, io);
   return group;
 }

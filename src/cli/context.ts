@@ -8,11 +8,12 @@ import { setMaxListeners } from 'node:events';
 import { TimeLimitError, UsageError } from '../errors.js';
 import type { CompiledQuery } from '../output/query.js';
 import { parseOutputFormat, type OutputFormat } from '../output/render.js';
-import { colorAllowed, Status, type OutputStream, type Verbosity } from '../output/status.js';
+import { decideColors, Status, type ColorDecision, type OutputStream, type Verbosity } from '../output/status.js';
 import type { CredentialChoice, RegistrySession } from '../registry/service/open.js';
 import type { Credential } from '../transport/index.js';
 import { userAgent } from '../version.js';
 import type { GlobalOptions, RegistryOptions } from './options.js';
+import { isTerminal, promptPassword } from './password-prompt.js';
 import { resolveTarget } from './registry-target.js';
 
 export interface Io {
@@ -23,6 +24,8 @@ export interface Io {
   signal: AbortSignal;
   /** Epoch milliseconds; Date.now unless a test sets the clock. */
   now?: () => number;
+  /** The colour decision main() made for this run (decideColors when absent). */
+  colors?: ColorDecision;
 }
 
 export interface CommandContext {
@@ -50,7 +53,8 @@ export async function createContext(options: GlobalOptions, io: Io): Promise<Run
     throw new UsageError("--only-show-errors can't be used together with --debug or --verbose");
   }
   const verbosity: Verbosity = options.debug ? 'debug' : options.verbose ? 'verbose' : options.onlyShowErrors ? 'errors' : 'normal';
-  const status = new Status(io.stderr, verbosity, colorAllowed(io.stderr, io.env));
+  const colors = io.colors ?? decideColors(io);
+  const status = new Status(io.stderr, verbosity, colors.stderr);
   const config = readConfig(io.env);
   const format = parseOutputFormat(options.output ?? (io.env.ACRX_OUTPUT || config.defaults?.output || 'json'));
   // The JMESPath engine loads only for commands that use --query.
@@ -62,7 +66,7 @@ export async function createContext(options: GlobalOptions, io: Io): Promise<Run
     config,
     format,
     ...(query ? { query } : {}),
-    color: colorAllowed(io.stdout, io.env),
+    color: colors.stdout,
     openRegistry: async (registry, credentials = 'stored', signal = io.signal) => {
       const session = await openRegistry(context, registry, credentials, signal);
       sessions.push(session);
@@ -134,7 +138,10 @@ export async function explicitCredential(options: RegistryOptions, io: Io): Prom
   if (options.passwordStdin && username === undefined) {
     throw new UsageError('--password-stdin needs a username: pass -u/--username');
   }
-  const password = options.passwordStdin ? await readPasswordFromStdin(io) : (options.password ?? io.env.ACRX_PASSWORD);
+  let password = options.passwordStdin ? await readPasswordFromStdin(io) : (options.password ?? io.env.ACRX_PASSWORD);
+  if (username !== undefined && password === undefined && options.promptForPassword && io.stdin && isTerminal(io.stdin)) {
+    password = await promptPassword(io.stdin, io.stderr, io.signal);
+  }
   if (username !== undefined && password === undefined) {
     throw new UsageError('Please also specify password if username is specified (-p, --password-stdin, or ACRX_PASSWORD).');
   }

@@ -1,16 +1,21 @@
 // The acrx entry: runs the command line, turns every failure into one stderr line and an exit code.
 import { CommanderError } from 'commander';
 import { AcrxError, ExitCode, InterruptedError } from '../errors.js';
-import { colorAllowed, Status } from '../output/status.js';
+import { decideColors, Status } from '../output/status.js';
 import type { Io } from './context.js';
+import { checkCommandWords, withHelpWords } from './command-path.js';
 import { HELP_WIDTH } from './help-texts.js';
 import { withRemedy } from './hints.js';
 import { buildProgram } from './program.js';
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], given: Io): Promise<number> {
+  // Colour is decided here, once, and everything that writes colour (chalk, ora, the renderers,
+  // commander) is handed this decision.
+  const colors = given.colors ?? decideColors(given);
+  const io: Io = { ...given, colors };
   const program = buildProgram(io);
   const debug = argv.includes('--debug');
-  const status = new Status(io.stderr, debug ? 'debug' : 'normal', colorAllowed(io.stderr, io.env));
+  const status = new Status(io.stderr, debug ? 'debug' : 'normal', colors.stderr);
   for (const command of [program, ...allCommands(program)]) {
     command.exitOverride();
     command.configureOutput({
@@ -19,10 +24,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       outputError: () => undefined,
       // The width of the terminal acrx writes to, else 80, as bin/acrx.cjs's stored help assumes.
       getOutHelpWidth: () => (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : HELP_WIDTH),
+      getOutHasColors: () => colors.stdout,
+      getErrHasColors: () => colors.stderr,
     });
   }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    const words = withHelpWords(argv);
+    checkCommandWords(program, words);
+    await program.parseAsync(words, { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
     return report(error, status, io.signal.aborted);

@@ -2,6 +2,7 @@
 // untyped and leave here as the command's options type, or as a usage error.
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { addGlobalHelpOption, globalOption } from './help.js';
 import { OUTPUT_FORMATS } from '../output/render.js';
 import { validateRegistryName } from '../reference/login-server.js';
 import { quote } from '../reference/quote.js';
@@ -51,13 +52,20 @@ export interface GlobalOptions {
   onlyShowErrors: boolean;
 }
 
+/** Output and logging flags, listed under the global heading with -h/--help. */
 export function addGlobalOptions(command: Command, extraFormats: readonly string[] = []): Command {
-  return command
-    .addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS, ...extraFormats]))
-    .option('--query <jmespath>', 'JMESPath query string; see http://jmespath.org/ for more information and examples')
-    .option('--verbose', 'increase logging verbosity; use --debug for full debug logs')
-    .option('--debug', 'increase logging verbosity to show all debug logs, with every secret redacted')
-    .option('--only-show-errors', 'only show errors, suppressing warnings');
+  return addShared(addGlobalHelpOption(command), [
+    new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS, ...extraFormats]),
+    new Option('--query <jmespath>', 'JMESPath query string; see http://jmespath.org/ for more information and examples'),
+    new Option('--verbose', 'increase logging verbosity; use --debug for full debug logs'),
+    new Option('--debug', 'increase logging verbosity to show all debug logs, with every secret redacted'),
+    new Option('--only-show-errors', 'only show errors, suppressing warnings'),
+  ]);
+}
+
+function addShared(command: Command, options: readonly Option[]): Command {
+  for (const option of options) command.addOption(globalOption(option));
+  return command;
 }
 
 export function parseGlobalOptions(values: OptionValues): GlobalOptions {
@@ -90,6 +98,8 @@ export interface RegistryOptions {
   concurrency?: number;
   /** --timeout: the most the whole command may take talking to the registry. */
   timeoutSeconds?: number;
+  /** A username without a password asks for it on a terminal, as `az acr login` and `docker login` do. */
+  promptForPassword?: boolean;
 }
 
 /** Which flag names the registry: `-n/--name` everywhere but the manifest group, which keeps az's `-r/--registry`. */
@@ -116,22 +126,21 @@ export function addRegistryFlag(command: Command, flag: RegistryFlag): Command {
 /** How to reach the registry and with which credentials (plus the global flags). */
 export function addConnectionOptions(command: Command, flags: ConnectionFlags = {}): Command {
   const concurrency = new Option('--concurrency <n>', flags.concurrencyHelp ?? 'requests in flight for per-tag work');
-  return addGlobalOptions(
-    addSuffixOption(command)
-      .option('-u, --username <username>', 'username for the registry')
-      .option('-p, --password <password>', 'password or token for the registry')
-      .option('--password-stdin', 'read the password or token from standard input')
-      .option('--plain-http', 'use plain HTTP instead of HTTPS (always allowed for loopback hosts)')
-      .option('--insecure', 'skip TLS certificate verification')
-      .option('--ca-file <file>', 'PEM file of extra CA certificates to trust')
-      .option('--timeout <seconds>', 'give up after this many seconds in all (default: no overall limit; a stalled server ends the command within about a minute)')
-      .addOption(flags.concurrencyHelp ? concurrency : concurrency.hideHelp()),
-    flags.extraFormats,
-  );
+  const shared = addShared(addSuffixOption(command), [
+    new Option('-u, --username <username>', 'username for the registry'),
+    new Option('-p, --password <password>', 'password or token for the registry'),
+    new Option('--password-stdin', 'read the password or token from standard input'),
+    new Option('--plain-http', 'use plain HTTP instead of HTTPS (always allowed for loopback hosts)'),
+    new Option('--insecure', 'skip TLS certificate verification'),
+    new Option('--ca-file <file>', 'PEM file of extra CA certificates to trust'),
+    new Option('--timeout <seconds>', 'give up after this many seconds in all (default: no overall limit; a stalled server ends the command within about a minute)'),
+  ]);
+  // Where it is shown (commands that move blobs) it is the command's own knob, not a shared flag.
+  return addGlobalOptions(shared.addOption(flags.concurrencyHelp ? concurrency : concurrency.hideHelp()), flags.extraFormats);
 }
 
 export function addSuffixOption(command: Command): Command {
-  return command.option('--suffix <suffix>', "tenant suffix of the login server: 'myreg-SUFFIX.azurecr.io'");
+  return command.addOption(globalOption(new Option('--suffix <suffix>', "tenant suffix of the login server: 'myreg-SUFFIX.azurecr.io'")));
 }
 
 export function parseRegistryOptions(values: OptionValues, flag: RegistryFlag = 'name'): RegistryOptions {

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { TableRows } from '../output/render.js';
 import type { CommandContext } from './context.js';
+import type { Example } from './help.js';
 import type { OptionValues } from './options.js';
 
 export interface CommandInput {
@@ -16,6 +17,8 @@ export interface CommandInput {
 export interface CommandSpec<Options, Result> {
   name: string;
   summary: string;
+  /** az-style examples for --help: what the example does, then the command line. */
+  examples: readonly Example[];
   /** Adds the command's arguments and flags. */
   flags(command: Command): void;
   /** Commander's values → the options type; a usage error for anything that does not fit. */

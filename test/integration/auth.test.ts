@@ -202,7 +202,8 @@ describe.skipIf(missing.length > 0)('token auth (docker token spec)', () => {
 
     await expect(skopeo()).rejects.toThrow(/credentials not found|requested access to the resource is denied|unauthorized/);
     const login = await spawnCli(['login', '-n', token.registry.host, '-u', 'bob', '-p', 'builder-2', ...ca()], { env: withHelper });
-    expect(login).toMatchObject({ code: 0, stderr: 'Login Succeeded\n' });
+    // -p on the command line: docker's warning first.
+    expect(login).toMatchObject({ code: 0, stderr: 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\nLogin Succeeded\n' });
     expect(readFileSync(configPath, 'utf8')).not.toContain('builder-2');
 
     token.tokenServer.reset();

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('bash', () => {
   it('completes commands, subcommands and flags with their short forms', async () => {
-    expect(await completeInBash('acrx ')).toEqual(['repository', 'manifest', 'artifact', 'purge', 'login', 'logout', 'tag', 'configure', 'completion', 'help']);
+    expect(await completeInBash('acrx ')).toEqual(['repository', 'manifest', 'artifact', 'purge', 'login', 'logout', 'tag', 'configure', 'version', 'completion', 'help']);
     expect(await completeInBash('acrx repo')).toEqual(['repository']);
     expect(await completeInBash('acrx repository show-')).toEqual(['show-tags', 'show-manifests', 'show-usage']);
     expect(await completeInBash('acrx repository show-tags --o')).toEqual(['--output', '--only-show-errors', '--orderby']);

@@ -2,7 +2,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export type TestTool = 'docker-registry' | 'skopeo' | 'openssl' | 'zsh' | 'fish';
+export type TestTool = 'docker-registry' | 'skopeo' | 'openssl' | 'zsh' | 'fish' | 'script';
 
 const installHints: Record<TestTool, string> = {
   'docker-registry':
@@ -12,6 +12,7 @@ const installHints: Record<TestTool, string> = {
   openssl: 'run `sudo apt-get install -y openssl` (the tests make their throw-away TLS certificates with it)',
   zsh: 'run `sudo apt-get install -y zsh` (the tests complete command lines in it through its completion system)',
   fish: 'run `sudo apt-get install -y fish` (the tests complete command lines in it with `complete -C`)',
+  script: 'run `sudo apt-get install -y bsdutils` (util-linux script(1): the tests type at a real pseudo-terminal with it)',
 };
 
 function isExecutable(file: string): boolean {

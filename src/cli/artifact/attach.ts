@@ -33,16 +33,20 @@ export async function runAttach(options: AttachOptions, context: CommandContext)
 export const attachCommand = defineCommand<AttachOptions, PushedArtifact>({
   name: 'attach',
   summary: 'Attach files as an artifact that refers to a manifest (as oras attach).',
+  examples: [
+    { summary: 'Attach an SBOM to an image.', command: 'acrx artifact attach -n myregistry hello-world:v1 sbom.json:application/spdx+json --artifact-type application/spdx+json' },
+  ],
   flags: (command) => {
     command.argument('<reference>', "the subject: 'repository:tag' or 'repository@digest'");
     command.argument('<file...>', 'the files and directories, each as FILE or FILE:MEDIA_TYPE');
     addPushFlags(addArtifactFlags(command));
   },
   parse: ({ values, args }) => {
-    const subject = parseImage(requiredReference(args));
+    const { registry, reference } = requiredReference(args, parseRegistryOptions(values));
+    const subject = parseImage(reference);
     const inputs = parsePushInputs(values, args.slice(1));
     if (inputs.artifactType === undefined) throw new UsageError('--artifact-type is required: name what the attached artifact is (e.g. application/vnd.example.signature.v1+json)');
-    return { registry: parseRegistryOptions(values), subject, ...inputs, artifactType: inputs.artifactType };
+    return { registry, subject, ...inputs, artifactType: inputs.artifactType };
   },
   run: runAttach,
 });

@@ -25,6 +25,10 @@ export async function runDiscover(options: DiscoverCommandOptions, context: Comm
 export const discoverCommand = defineCommand<DiscoverCommandOptions, ReferrerNode>({
   name: 'discover',
   summary: 'Show the artifacts that refer to a manifest, and theirs, as a tree (JSON for scripts).',
+  examples: [
+    { summary: 'Show what refers to an image, as a tree.', command: 'acrx artifact discover -n myregistry hello-world:v1 -o tree' },
+    { summary: 'Show only the signatures, one level deep, as JSON.', command: 'acrx artifact discover localhost:5000/hello-world:v1 --artifact-type application/vnd.cncf.notary.signature --depth 1 -o json' },
+  ],
   flags: (command) => {
     command.argument('<reference>', "the subject: 'repository:tag' or 'repository@digest'");
     addRegistryOptions(command, 'name', { extraFormats: ['tree'] })
@@ -34,9 +38,10 @@ export const discoverCommand = defineCommand<DiscoverCommandOptions, ReferrerNod
   parse: ({ values, args }) => {
     const artifactType = textValue(values, 'artifactType');
     const depth = textValue(values, 'depth');
+    const { registry, reference } = requiredReference(args, parseRegistryOptions(values));
     return {
-      registry: parseRegistryOptions(values),
-      image: parseImage(requiredReference(args)),
+      registry,
+      image: parseImage(reference),
       discover: {
         ...(artifactType !== undefined ? { artifactType: validateMediaType(artifactType, 'artifact type') } : {}),
         ...(depth !== undefined ? { depth: parseWholeNumber('--depth', depth) } : {}),

@@ -43,6 +43,10 @@ export async function runPull(options: PullOptions, context: CommandContext): Pr
 export const pullCommand = defineCommand<PullOptions, PulledArtifact>({
   name: 'pull',
   summary: "Pull an artifact's files into a directory (as oras pull).",
+  examples: [
+    { summary: 'Pull an artifact\'s files into the directory out.', command: 'acrx artifact pull -n myregistry docs:v1 --output-dir out' },
+    { summary: 'Pull only the markdown files, named by the full reference.', command: 'acrx artifact pull localhost:5000/docs:v1 --output-dir out --media-type text/markdown' },
+  ],
   flags: (command) => {
     command.argument('<reference>', "the artifact: 'repository:tag' or 'repository@digest'");
     addArtifactFlags(command)
@@ -57,9 +61,10 @@ export const pullCommand = defineCommand<PullOptions, PulledArtifact>({
     const overwrite = flagValue(values, 'overwrite');
     if (keepOldFiles && overwrite) throw new UsageError('--keep-old-files and --overwrite are mutually exclusive');
     const artifactType = textValue(values, 'artifactType');
+    const { registry, reference } = requiredReference(args, parseRegistryOptions(values));
     return {
-      registry: parseRegistryOptions(values),
-      image: parseImage(requiredReference(args)),
+      registry,
+      image: parseImage(reference),
       directory: outputDirectory(textValue(values, 'outputDir')),
       mediaTypes: (listValue(values, 'mediaType') ?? []).flatMap((types) => types.split(',')).map((type) => validateMediaType(type, 'media type')),
       ...(artifactType !== undefined ? { artifactType: validateMediaType(artifactType, 'artifact type') } : {}),

@@ -68,6 +68,10 @@ export function parsePushInputs(values: OptionValues, files: readonly string[]):
 export const pushCommand = defineCommand<PushOptions, PushedArtifact>({
   name: 'push',
   summary: 'Push files and directories as an OCI artifact (as oras push).',
+  examples: [
+    { summary: 'Push a file as an artifact of a type of your own.', command: 'acrx artifact push -n myregistry docs:v1 readme.md:text/markdown --artifact-type application/vnd.example.docs' },
+    { summary: 'Push a directory under two tags to a local registry.', command: 'acrx artifact push localhost:5000/site:v2,latest ./public' },
+  ],
   flags: (command) => {
     command.argument('<reference>', "where to push: 'repository:tag', or several tags as 'repository:tag1,tag2'");
     command.argument('<file...>', "the files and directories, each as FILE or FILE:MEDIA_TYPE");
@@ -75,11 +79,12 @@ export const pushCommand = defineCommand<PushOptions, PushedArtifact>({
     command.option('--from <repository>', 'a repository of the same registry that may hold the blobs already (mounted, not uploaded)');
   },
   parse: ({ values, args }) => {
-    const { repository, tags } = parseTags(requiredReference(args));
+    const { registry, reference } = requiredReference(args, parseRegistryOptions(values));
+    const { repository, tags } = parseTags(reference);
     const from = textValue(values, 'from');
     const mountFrom = from === undefined ? undefined : validateRepositoryName(from);
     return {
-      registry: parseRegistryOptions(values),
+      registry,
       repository,
       tags,
       ...parsePushInputs(values, args.slice(1)),

@@ -5,6 +5,7 @@ import { Argument, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { RawOutput } from '../../output/raw.js';
 import { defineCommand } from '../command.js';
+import { addExamples } from '../help.js';
 import type { Io } from '../context.js';
 import { addRegistryOptions, textValue } from '../options.js';
 import type { Lookup } from './lookup.js';
@@ -14,7 +15,9 @@ export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
 
 export function addCompletionCommands(program: Command, io: Io): void {
   completionCommand(program).register(program, io);
-  const hidden = program.command('__complete', { hidden: true }).description('names for the completion scripts');
+  const hidden = addExamples(program.command('__complete', { hidden: true }).description('names for the completion scripts'), [
+    { summary: 'The repository names the completion scripts offer.', command: 'acrx __complete repositories -n localhost:5000' },
+  ]);
   for (const kind of ['repositories', 'tags'] as const) lookupCommand(kind).register(hidden, io);
 }
 
@@ -23,6 +26,11 @@ function completionCommand(program: Command) {
   return defineCommand<CompletionShell, RawOutput>({
     name: 'completion',
     summary: `Print the shell completion script (${COMPLETION_SHELLS.join(', ')}).`,
+    examples: [
+      { summary: 'Install the bash completion (commands, flags, repositories and tags).', command: 'acrx completion bash > ~/.local/share/bash-completion/completions/acrx' },
+      { summary: 'Install the zsh completion for every session (a directory on $fpath).', command: 'acrx completion zsh > ~/.zfunc/_acrx' },
+      { summary: 'Install the fish completion.', command: 'acrx completion fish > ~/.config/fish/completions/acrx.fish' },
+    ],
     flags: (command) => {
       command.addArgument(new Argument('<shell>', 'the shell to complete in').choices(COMPLETION_SHELLS));
     },
@@ -42,6 +50,11 @@ function lookupCommand(kind: Lookup['kind']) {
   return defineCommand<Lookup, RawOutput>({
     name: kind,
     summary: kind === 'tags' ? 'tag names of --repository, one a line' : 'repository names, one a line',
+    examples: [
+      kind === 'tags'
+        ? { summary: 'The tags the completion scripts offer.', command: 'acrx __complete tags -n localhost:5000 --repository hello' }
+        : { summary: 'The repositories the completion scripts offer.', command: 'acrx __complete repositories -n localhost:5000' },
+    ],
     flags: (command) => {
       addRegistryOptions(command);
       if (kind === 'tags') command.option('--repository <repository>', 'the repository');

@@ -7,10 +7,12 @@ import { validateRegistryName } from '../../reference/login-server.js';
 import { quote } from '../../reference/quote.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { addGlobalOptions, listValue } from '../options.js';
+import { addGlobalOptions, flagValue, listValue } from '../options.js';
 
 const KEYS = ['registry', 'output'] as const;
 type DefaultKey = (typeof KEYS)[number];
+/** az's names for the same defaults: `az configure --defaults acr=myregistry`. */
+const AZ_KEYS: Readonly<Record<string, DefaultKey>> = { acr: 'registry' };
 
 export interface ConfigureOptions {
   /** KEY=VALUE pairs; none shows the current defaults. */
@@ -36,8 +38,9 @@ export async function runConfigure(options: ConfigureOptions, context: CommandCo
 
 function parsePair(pair: string): { key: DefaultKey; value: string } {
   const equals = pair.indexOf('=');
-  const key = KEYS.find((known) => known === pair.slice(0, equals));
-  if (equals < 1 || !key) throw new UsageError(`invalid default ${quote(pair)}: expected KEY=VALUE with KEY one of ${KEYS.join(', ')}`);
+  const given = pair.slice(0, equals);
+  const key = KEYS.find((known) => known === given) ?? (Object.hasOwn(AZ_KEYS, given) ? AZ_KEYS[given] : undefined);
+  if (equals < 1 || !key) throw new UsageError(`invalid default ${quote(pair)}: expected KEY=VALUE with KEY one of ${[...KEYS, ...Object.keys(AZ_KEYS)].join(', ')}`);
   const value = pair.slice(equals + 1);
   // Checked here, with the other flags, so that nothing is read or written for a bad value.
   if (value !== '' && key === 'registry') validateRegistryName(value);
@@ -47,8 +50,20 @@ function parsePair(pair: string): { key: DefaultKey; value: string } {
 
 export const configureCommand = defineCommand<ConfigureOptions, Defaults | undefined>({
   name: 'configure',
-  summary: 'Set defaults: acrx configure --defaults registry=NAME [output=FORMAT].',
-  flags: (command) => addGlobalOptions(command).option('--defaults <pairs...>', 'space-separated KEY=VALUE pairs; keys: registry, output'),
-  parse: ({ values }) => ({ defaults: (listValue(values, 'defaults') ?? []).map(parsePair) }),
+  summary: 'Set defaults: acrx configure --defaults registry=NAME [output=FORMAT]; -l shows them.',
+  examples: [
+    { summary: 'Make myregistry the default registry, and tables the default output.', command: 'acrx configure -d acr=myregistry output=table' },
+    { summary: 'Show the defaults.', command: 'acrx configure -l' },
+    { summary: 'Remove the default registry.', command: 'acrx configure -d registry=' },
+  ],
+  flags: (command) =>
+    addGlobalOptions(command)
+      .option('-d, --defaults <pairs...>', "space-separated KEY=VALUE pairs; keys: registry (or az's acr), output")
+      .option('-l, --list-defaults', 'show the defaults (as when no pair is given)'),
+  parse: ({ values }) => {
+    const pairs = listValue(values, 'defaults') ?? [];
+    if (pairs.length > 0 && flagValue(values, 'listDefaults')) throw new UsageError('--defaults and --list-defaults are mutually exclusive');
+    return { defaults: pairs.map(parsePair) };
+  },
   run: runConfigure,
 });

@@ -4,6 +4,7 @@ import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { resolveTarget } from '../registry-target.js';
 import { addGlobalOptions, addSuffixOption, textValue } from '../options.js';
+import { addRegistryArgument, registryArgumentOrName } from './registry-argument.js';
 
 export interface LogoutOptions {
   name?: string;
@@ -22,9 +23,13 @@ export async function runLogout(options: LogoutOptions, context: CommandContext)
 export const logoutCommand = defineCommand<LogoutOptions, undefined>({
   name: 'logout',
   summary: 'Remove the stored credentials of a registry.',
-  flags: (command) => addGlobalOptions(addSuffixOption(command.option('-n, --name <registry>', 'registry name or login server'))),
-  parse: ({ values }) => {
-    const name = textValue(values, 'name');
+  examples: [
+    { summary: 'Remove the stored credentials of a local registry.', command: 'acrx logout localhost:5000' },
+    { summary: 'Remove the stored credentials of an Azure Container Registry.', command: 'acrx logout -n myregistry' },
+  ],
+  flags: (command) => addGlobalOptions(addSuffixOption(addRegistryArgument(command).option('-n, --name <registry>', 'registry name or login server'))),
+  parse: ({ values, args }) => {
+    const name = registryArgumentOrName(values, args);
     const suffix = textValue(values, 'suffix');
     if (name) validateRegistryName(name, suffix);
     return { ...(name !== undefined ? { name } : {}), ...(suffix !== undefined ? { suffix } : {}) };

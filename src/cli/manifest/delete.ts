@@ -27,6 +27,10 @@ export async function runDelete(options: DeleteOptions, context: CommandContext)
 export const deleteCommand = defineCommand<DeleteOptions, undefined>({
   name: 'delete',
   summary: 'Delete a manifest (and every tag on it).',
+  examples: [
+    { summary: 'Delete the manifest tagged v1, and every tag on it.', command: 'acrx manifest delete -r myregistry -n hello-world:v1' },
+    { summary: 'Delete a manifest by its digest (DIGEST=sha256:...) without being asked to confirm.', command: 'acrx manifest delete "myregistry.azurecr.io/hello-world@$DIGEST" --yes' },
+  ],
   flags: (command) => addManifestTarget(command).option('-y, --yes', 'do not prompt for confirmation'),
   parse: (input) => ({ ...parseManifestTarget(input), yes: flagValue(input.values, 'yes') }),
   run: runDelete,

@@ -17,6 +17,10 @@ export function addManifestGroup(program: Command, io: Io): Command {
     program,
     'manifest',
     'Manage manifests and their metadata (az acr manifest).',
+    [
+      { summary: 'List the metadata of the manifests in a repository.', command: 'acrx manifest list-metadata -r myregistry -n hello-world' },
+      { summary: 'Get the manifest of an image.', command: 'acrx manifest show -r myregistry -n hello-world:latest' },
+    ],
     [listMetadataCommand, listCommand, showCommand, showMetadataCommand, updateMetadataCommand, deleteCommand, listReferrersCommand],
     io,
   );

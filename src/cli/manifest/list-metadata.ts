@@ -27,6 +27,10 @@ export async function runListMetadata(options: ListMetadataOptions, context: Com
 export const listMetadataCommand = defineCommand<ListMetadataOptions, ManifestAttributes[]>({
   name: 'list-metadata',
   summary: 'List the metadata of the manifests in a repository.',
+  examples: [
+    { summary: 'List the metadata of the manifests in a repository.', command: 'acrx manifest list-metadata -r myregistry -n hello-world' },
+    { summary: 'List the 5 oldest manifests of a repository, named az\'s positional way.', command: 'acrx manifest list-metadata myregistry.azurecr.io/hello-world --orderby time_asc --top 5' },
+  ],
   flags: (command) => addOrderOption(addTopOption(addRepositoryTarget(command))).option('--untagged', 'only the manifests without tags (what --untagged of purge deletes)'),
   parse: (input) => ({
     ...parseRepositoryTarget(input),

@@ -46,6 +46,10 @@ export function referrersTable(result: ReferrerList): TableRows {
 export const listReferrersCommand = defineCommand<ListReferrersOptions, ReferrerList>({
   name: 'list-referrers',
   summary: 'List the artifacts that refer to a manifest.',
+  examples: [
+    { summary: 'List the artifacts that refer to hello-world:v1.', command: 'acrx manifest list-referrers -r myregistry -n hello-world:v1' },
+    { summary: 'List only its signatures, and what refers to them.', command: 'acrx manifest list-referrers -r myregistry -n hello-world:v1 --artifact-type application/vnd.cncf.notary.signature --recursive' },
+  ],
   flags: (command) =>
     addManifestTarget(command)
       .option('--artifact-type <type>', 'only referrers of this artifact type')

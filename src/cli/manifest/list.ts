@@ -34,6 +34,10 @@ export function manifestTable(manifests: ManifestDocuments): TableRows {
 export const listCommand = defineCommand<ListOptions, ManifestDocuments>({
   name: 'list',
   summary: 'List the manifests in a repository.',
+  examples: [
+    { summary: 'List the manifests in a repository.', command: 'acrx manifest list -r myregistry -n hello-world' },
+    { summary: 'List the newest manifest of a repository.', command: 'acrx manifest list myregistry.azurecr.io/hello-world --orderby time_desc --top 1' },
+  ],
   flags: (command) => addOrderOption(addTopOption(addRepositoryTarget(command))),
   parse: (input) => ({ ...parseRepositoryTarget(input), listing: { ...parseListing(input.values), untaggedExpected: true } }),
   run: runList,

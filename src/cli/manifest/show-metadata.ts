@@ -19,6 +19,10 @@ export async function runShowMetadata(options: ShowMetadataOptions, context: Com
 export const showMetadataCommand = defineCommand<ShowMetadataOptions, ImageAttributes>({
   name: 'show-metadata',
   summary: 'Get the metadata of an artifact.',
+  examples: [
+    { summary: 'Get the metadata of the manifest tagged v1.', command: 'acrx manifest show-metadata -r myregistry -n hello-world:v1' },
+    { summary: 'Get the metadata of a manifest by its digest (DIGEST=sha256:...).', command: 'acrx manifest show-metadata "myregistry.azurecr.io/hello-world@$DIGEST"' },
+  ],
   flags: addManifestTarget,
   parse: parseManifestTarget,
   run: runShowMetadata,

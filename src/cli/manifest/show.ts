@@ -25,6 +25,10 @@ export async function runShow(options: ShowOptions, context: CommandContext): Pr
 export const showCommand = defineCommand<ShowOptions, ManifestContent>({
   name: 'show',
   summary: 'Get a manifest.',
+  examples: [
+    { summary: 'Get the manifest of hello-world:latest.', command: 'acrx manifest show -r myregistry -n hello-world:latest' },
+    { summary: 'Get the manifest bytes exactly as stored, to check their digest.', command: 'acrx manifest show localhost:5000/hello-world:latest --raw | sha256sum' },
+  ],
   flags: (command) => addManifestTarget(command).option('--raw', 'output the raw manifest text with no formatting'),
   parse: (input) => ({ ...parseManifestTarget(input), raw: flagValue(input.values, 'raw') }),
   run: runShow,

@@ -1,10 +1,12 @@
 // What the manifest commands act on, given as az takes it: `-r REGISTRY -n NAME`, or az's positional
-// fully qualified form (`LOGIN_SERVER/REPO:TAG`, `LOGIN_SERVER/REPO@DIGEST`, `LOGIN_SERVER/REPO`).
+// fully qualified form (`LOGIN_SERVER/REPO:TAG`, `LOGIN_SERVER/REPO@DIGEST`, `LOGIN_SERVER/REPO`),
+// which -n also takes (`-n localhost:5000/hello:latest`), -r then optional.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseImage, validateRepositoryName, type ImageReference } from '../../reference/image.js';
 import { splitQualifiedName, validateRegistryName } from '../../reference/login-server.js';
 import { quote } from '../../reference/quote.js';
+import { registryFromReference } from '../registry-in-reference.js';
 import type { CommandInput } from '../spec.js';
 import { addConnectionOptions, addRegistryFlag, parseRegistryOptions, textValue, type RegistryOptions } from '../options.js';
 
@@ -58,7 +60,10 @@ function qualified(input: CommandInput, badArgs: string): { registry: RegistryOp
   const positional = input.args[0];
   if ((positional === undefined) === (name === undefined)) throw new UsageError(badArgs);
   const registry = parseRegistryOptions(input.values, 'registry');
-  if (name !== undefined) return { registry, spec: name };
+  if (name !== undefined) {
+    const fromName = registryFromReference(name, registry, '-n/--name');
+    return { registry: fromName.registry, spec: fromName.reference };
+  }
   const split = positional === undefined ? undefined : splitQualifiedName(positional);
   if (!split) throw new UsageError(badArgs);
   validateRegistryName(split.loginServer, registry.suffix);

@@ -23,6 +23,9 @@ export async function runUpdateMetadata(options: UpdateMetadataOptions, context:
 export const updateMetadataCommand = defineCommand<UpdateMetadataOptions, UpdatedAttributes>({
   name: 'update-metadata',
   summary: 'Update the metadata (locks) of an artifact.',
+  examples: [
+    { summary: 'Lock the manifest tagged v1 against deletion and overwrites.', command: 'acrx manifest update-metadata -r myregistry -n hello-world:v1 --delete-enabled false --write-enabled false' },
+  ],
   flags: (command) => addAttributeOptions(addManifestTarget(command)),
   parse: (input) => {
     const attributes = parseAttributes(input.values);

@@ -146,6 +146,10 @@ function wholeNumber(values: OptionValues, key: string, flag: string, least: num
 export const purgeCommand = defineCommand<PurgeOptions, PurgeResult>({
   name: 'purge',
   summary: 'Delete tags and manifests by name and age, as acr purge does, after showing the plan; never what a kept image needs.',
+  examples: [
+    { summary: 'Show what deleting the tags of hello-world older than 30 days would delete.', command: 'acrx purge -n myregistry --filter \'hello-world:.*\' --ago 30d --dry-run' },
+    { summary: 'Delete every tag but the 5 newest of each repository, and manifests left untagged.', command: 'acrx purge -n myregistry --filter \'.*:.*\' --keep 5 --untagged --yes' },
+  ],
   flags: (command) => {
     addRegistryOptions(command, 'name', { concurrencyHelp: `deletions in flight at once (default ${DEFAULT_DELETIONS_IN_FLIGHT})` })
       .option('--filter <repository:tag>', "regular expressions of repositories and tags, each matched whole, e.g. 'web:.*' or 'team/.*:^v1\\..*' (repeatable)", repeatable)

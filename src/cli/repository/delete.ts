@@ -52,10 +52,14 @@ async function deleteRepository(context: CommandContext, service: RegistryServic
 export const deleteCommand = defineCommand<DeleteOptions, DeleteResult>({
   name: 'delete',
   summary: 'Delete a repository or an image (the manifest and every tag on it).',
+  examples: [
+    { summary: 'Delete an image: the manifest hello-world:latest points to and every tag on it.', command: 'acrx repository delete -n myregistry --image hello-world:latest' },
+    { summary: 'Delete a repository without being asked to confirm.', command: 'acrx repository delete -n myregistry --repository hello-world --yes' },
+  ],
   flags: (command) => {
     addTargetOptions(addRegistryOptions(command), "the image: 'name:tag' or 'name@digest'; deleting by tag deletes the manifest and all its tags");
     command.option('-y, --yes', 'do not prompt for confirmation');
   },
-  parse: ({ values }) => ({ registry: parseRegistryOptions(values), target: exactlyOneTarget(values), yes: flagValue(values, 'yes') }),
+  parse: ({ values }) => ({ ...exactlyOneTarget(values, parseRegistryOptions(values)), yes: flagValue(values, 'yes') }),
   run: runDelete,
 });

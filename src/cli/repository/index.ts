@@ -16,6 +16,10 @@ export function addRepositoryGroup(program: Command, io: Io): Command {
     program,
     'repository',
     'Manage repositories (image names) of a registry.',
+    [
+      { summary: 'List the repositories of a registry.', command: 'acrx repository list -n myregistry' },
+      { summary: 'Show the tags of a repository.', command: 'acrx repository show-tags -n myregistry --repository hello-world' },
+    ],
     [listCommand, showTagsCommand, showManifestsCommand, showUsageCommand, showCommand, deleteCommand, untagCommand, updateCommand],
     io,
   );

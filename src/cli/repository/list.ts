@@ -19,6 +19,10 @@ export async function runList(options: ListOptions, context: CommandContext): Pr
 export const listCommand = defineCommand<ListOptions, RepositoryList>({
   name: 'list',
   summary: 'List repositories of a registry.',
+  examples: [
+    { summary: 'List the repositories of a registry.', command: 'acrx repository list -n myregistry' },
+    { summary: 'List the first 10 repositories of a local registry as a table.', command: 'acrx repository list -n localhost:5000 --top 10 -o table' },
+  ],
   flags: (command) => addTopOption(addRegistryOptions(command)),
   parse: ({ values }) => {
     const top = parseTop(values);

@@ -31,6 +31,10 @@ function summarize(manifest: ManifestAttributes): ManifestSummary {
 export const showManifestsCommand = defineCommand<ShowManifestsOptions, ManifestListing>({
   name: 'show-manifests',
   summary: "Show manifests of a repository with their tags and timestamps (az now recommends 'manifest list-metadata').",
+  examples: [
+    { summary: 'Show the manifests of a repository with their tags.', command: 'acrx repository show-manifests -n myregistry --repository hello-world' },
+    { summary: 'Show the manifests without a tag.', command: 'acrx repository show-manifests -n myregistry --repository hello-world --query "[?tags[0]==null].digest"' },
+  ],
   flags: addListingFlags,
   parse: ({ values }) => parseListingOptions(values),
   run: runShowManifests,

@@ -17,6 +17,10 @@ export async function runShowTags(options: ShowTagsOptions, context: CommandCont
 export const showTagsCommand = defineCommand<ShowTagsOptions, TagListing>({
   name: 'show-tags',
   summary: 'Show tags of a repository.',
+  examples: [
+    { summary: 'Show the tags of a repository.', command: 'acrx repository show-tags -n myregistry --repository hello-world' },
+    { summary: 'Show the 10 newest tags, with their digests and times.', command: 'acrx repository show-tags -n myregistry --repository hello-world --top 10 --orderby time_desc --detail' },
+  ],
   flags: addListingFlags,
   parse: ({ values }) => parseListingOptions(values),
   run: runShowTags,

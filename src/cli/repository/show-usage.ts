@@ -42,6 +42,10 @@ function usageTable(usage: RepositoryUsage[]): TableRows {
 export const showUsageCommand = defineCommand<ShowUsageOptions, RepositoryUsage[]>({
   name: 'show-usage',
   summary: 'Show how many manifests each repository holds, tagged and untagged, and the space they take.',
+  examples: [
+    { summary: 'Show how much each repository of a registry holds.', command: 'acrx repository show-usage -n myregistry -o table' },
+    { summary: 'Show the usage of one repository.', command: 'acrx repository show-usage -n myregistry --repository hello-world' },
+  ],
   flags: (command) => {
     addRegistryOptions(command).option('--repository <repository>', 'only this repository (default: every repository of the catalog)');
   },

@@ -22,7 +22,11 @@ export async function runShow(options: ShowOptions, context: CommandContext): Pr
 export const showCommand = defineCommand<ShowOptions, ShowResult>({
   name: 'show',
   summary: 'Get the attributes of a repository or an image.',
+  examples: [
+    { summary: 'Show the attributes of a repository.', command: 'acrx repository show -n myregistry --repository hello-world' },
+    { summary: 'Show the attributes of an image, named by its full reference.', command: 'acrx repository show --image localhost:5000/hello-world:latest' },
+  ],
   flags: (command) => addTargetOptions(addRegistryOptions(command), "the name of the image: 'name:tag' or 'name@digest' ('name' means 'name:latest')"),
-  parse: ({ values }) => ({ registry: parseRegistryOptions(values), target: exactlyOneTarget(values) }),
+  parse: ({ values }) => exactlyOneTarget(values, parseRegistryOptions(values)),
   run: runShow,
 });

@@ -19,7 +19,10 @@ export async function runUntag(options: UntagOptions, context: CommandContext): 
 export const untagCommand = defineCommand<UntagOptions, undefined>({
   name: 'untag',
   summary: 'Remove one tag; the manifest and its other tags stay.',
+  examples: [
+    { summary: 'Remove the tag v1 from hello-world; the manifest stays.', command: 'acrx repository untag -n myregistry --image hello-world:v1' },
+  ],
   flags: (command) => addRegistryOptions(command).requiredOption('-t, --image <image>', "the image to untag, as 'name:tag'"),
-  parse: ({ values }) => ({ registry: parseRegistryOptions(values), image: taggedImage(values, { requireTag: true }) }),
+  parse: ({ values }) => taggedImage(values, parseRegistryOptions(values), { requireTag: true }),
   run: runUntag,
 });

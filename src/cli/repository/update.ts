@@ -22,10 +22,14 @@ export async function runUpdate(options: UpdateOptions, context: CommandContext)
 export const updateCommand = defineCommand<UpdateOptions, ShowResult>({
   name: 'update',
   summary: 'Update the changeable attributes (locks) of a repository or an image.',
+  examples: [
+    { summary: 'Forbid deleting and overwriting an image.', command: 'acrx repository update -n myregistry --image hello-world:v1 --delete-enabled false --write-enabled false' },
+    { summary: 'Hide a repository from listings.', command: 'acrx repository update -n myregistry --repository hello-world --list-enabled false' },
+  ],
   flags: (command) => addAttributeOptions(addTargetOptions(addRegistryOptions(command), "the image: 'name:tag' or 'name@digest'")),
   parse: ({ values }) => {
     const attributes = parseAttributes(values);
-    return { registry: parseRegistryOptions(values), target: exactlyOneTarget(values), attributes };
+    return { ...exactlyOneTarget(values, parseRegistryOptions(values)), attributes };
   },
   run: runUpdate,
 });

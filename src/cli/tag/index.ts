@@ -5,5 +5,6 @@ import type { Io } from '../context.js';
 import { lockCommand, unlockCommand } from './lock.js';
 
 export function addTagGroup(program: Command, io: Io): Command {
-  return addGroup(program, 'tag', 'Lock and unlock tags (ACR).', [lockCommand, unlockCommand], io);
+  const examples = [{ summary: 'Lock a tag against deletion and overwrites.', command: 'acrx tag lock -n myregistry --image hello-world:v1' }];
+  return addGroup(program, 'tag', 'Lock and unlock tags (ACR).', examples, [lockCommand, unlockCommand], io);
 }

@@ -30,13 +30,16 @@ const IMAGE_HELP = "the tag, as 'name:tag'";
 export const lockCommand = defineCommand<LockOptions, LockResult>({
   name: 'lock',
   summary: 'Lock a tag: no overwrite, no delete (writeEnabled=false, deleteEnabled=false).',
+  examples: [
+    { summary: 'Lock a tag against deletion and overwrites.', command: 'acrx tag lock -n myregistry --image hello-world:v1' },
+    { summary: 'Only forbid deleting it.', command: 'acrx tag lock -n myregistry --image hello-world:v1 --delete-only' },
+  ],
   flags: (command) =>
     addRegistryOptions(command)
       .requiredOption('-t, --image <image>', IMAGE_HELP)
       .option('--delete-only', 'only forbid delete (deleteEnabled=false); overwriting stays allowed'),
   parse: ({ values }) => ({
-    registry: parseRegistryOptions(values),
-    image: taggedImage(values),
+    ...taggedImage(values, parseRegistryOptions(values)),
     attributes: flagValue(values, 'deleteOnly') ? LOCK_DELETE_ONLY : LOCK,
   }),
   run: runLock,
@@ -45,7 +48,10 @@ export const lockCommand = defineCommand<LockOptions, LockResult>({
 export const unlockCommand = defineCommand<LockOptions, LockResult>({
   name: 'unlock',
   summary: 'Unlock a tag (writeEnabled=true, deleteEnabled=true).',
+  examples: [
+    { summary: 'Unlock a tag.', command: 'acrx tag unlock -n myregistry --image hello-world:v1' },
+  ],
   flags: (command) => addRegistryOptions(command).requiredOption('-t, --image <image>', IMAGE_HELP),
-  parse: ({ values }) => ({ registry: parseRegistryOptions(values), image: taggedImage(values), attributes: UNLOCK }),
+  parse: ({ values }) => ({ ...taggedImage(values, parseRegistryOptions(values)), attributes: UNLOCK }),
   run: runLock,
 });

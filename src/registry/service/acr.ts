@@ -2,6 +2,7 @@
 // one paged stream, passed through as the service sends them so acrx prints what az prints. What is
 // plain OCI (catalog, manifests, referrers, deletes by digest) is the OCI side's work.
 import { RegistryError } from '../../errors.js';
+import { counted } from '../../output/counted.js';
 import type { ImageReference, TaggedImage } from '../../reference/image.js';
 import type { AcrClient, AcrListOptions } from '../acr.js';
 import type {
@@ -45,15 +46,19 @@ export class AcrRegistryService implements RegistryService {
 
   async listTags(repository: string, listing: Listing): Promise<TagAttributes[]> {
     const { acr } = await this.clients();
-    return this.reporter.progress(`listing tags of ${repository}`, (update) =>
-      acr.listTags(repository, listOptions(listing, (count) => update(`listing tags of ${repository}: ${count}`))),
+    return this.reporter.progress(
+      `listing tags of ${repository}`,
+      (update) => acr.listTags(repository, listOptions(listing, (count) => update(`listing tags of ${repository}: ${count}`))),
+      (tags) => `listed ${counted(tags.length, 'tag', 'tags')} of ${repository}`,
     );
   }
 
   async listManifests(repository: string, listing: Listing): Promise<ManifestAttributes[]> {
     const { acr } = await this.clients();
-    return this.reporter.progress(`listing manifests of ${repository}`, (update) =>
-      acr.listManifests(repository, listOptions(listing, (count) => update(`listing manifests of ${repository}: ${count}`))),
+    return this.reporter.progress(
+      `listing manifests of ${repository}`,
+      (update) => acr.listManifests(repository, listOptions(listing, (count) => update(`listing manifests of ${repository}: ${count}`))),
+      (manifests) => `listed ${counted(manifests.length, 'manifest', 'manifests')} of ${repository}`,
     );
   }
 

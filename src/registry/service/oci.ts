@@ -2,6 +2,7 @@
 // in one listing is built here from the tag list, one manifest request per tag and the image configs;
 // fields the OCI API cannot tell are left out, never invented.
 import { AcrApiRequiredError, AcrxError, NotFoundError, PartialFailureError } from '../../errors.js';
+import { counted } from '../../output/counted.js';
 import { formatImage, type ImageReference, type TaggedImage } from '../../reference/image.js';
 import type { ImageAttributes, JsonObject, ManifestAttributes, ReferrerDescriptor, RepositoryAttributes, TagAttributes } from '../attributes.js';
 import type { ManifestDocument, RegistryClient } from '../client.js';
@@ -26,16 +27,20 @@ export class OciRegistryService implements RegistryService {
 
   async listRepositories(top?: number): Promise<string[]> {
     const client = await this.client();
-    return this.reporter.progress('listing repositories', async (update) =>
-      sortNames(await client.listRepositories(top, (count) => update(`listing repositories: ${count}`))),
+    return this.reporter.progress(
+      'listing repositories',
+      async (update) => sortNames(await client.listRepositories(top, (count) => update(`listing repositories: ${count}`))),
+      (names) => `listed ${counted(names.length, 'repository', 'repositories')}`,
     );
   }
 
   async listTagNames(repository: string, listing: Listing): Promise<string[]> {
     if (listing.orderby) return (await this.listTags(repository, listing)).map((tag) => tag.name);
     const client = await this.client();
-    const names = await this.reporter.progress(`listing tags of ${repository}`, (update) =>
-      client.listTags(repository, (count) => update(`listing tags of ${repository}: ${count}`)),
+    const names = await this.reporter.progress(
+      `listing tags of ${repository}`,
+      (update) => client.listTags(repository, (count) => update(`listing tags of ${repository}: ${count}`)),
+      (listed) => `listed ${counted(listed.length, 'tag', 'tags')} of ${repository}`,
     );
     // The listing is ours: sorted in place, not copied (it may hold 100,000 names).
     return firstItems(names.sort(), listing.top);

@@ -23,7 +23,8 @@ import type { ContentsNeeds, RepositoryContents } from '../contents.js';
 
 /** Where a long task shows progress and where warnings and details go (stderr, decided above). */
 export interface Reporter {
-  progress<T>(label: string, task: (update: (text: string) => void) => Promise<T>): Promise<T>;
+  /** `done` says what the task did, for the --verbose line that also says how long it took. */
+  progress<T>(label: string, task: (update: (text: string) => void) => Promise<T>, done?: (result: T) => string): Promise<T>;
   /** A blob being pushed or pulled: bytes as they move, then how it ended. */
   transfer(label: string, total: number): { advance(bytes: number): void; done(outcome: string): void };
   warn(message: string): void;

@@ -25,6 +25,8 @@ export function buildProgram(io: Io): Command {
     .description('Manage container registries the way `az acr` does, against any OCI registry.')
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpCommand('help [command...]', 'show the help of a command')
+    // The program's own flags (-v) only before a command: after it, `-v...` belongs to that command.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true);
   useAzHelpLayout(addExamples(program, PROGRAM_EXAMPLES));
   addRepositoryGroup(program, io);

@@ -26,7 +26,8 @@ export interface CommandSpec<Options, Result> {
   /** Does the work and returns what is printed (undefined: nothing). */
   run(options: Options, context: CommandContext): Promise<Result>;
   /** az's table transformer for this command, where az has one. */
-  table?(result: Result): TableRows;
+  /** Undefined where the result is better shown by the generic table. */
+  table?(result: Result): TableRows | undefined;
   /**
    * A tree drawing of the result (`-o tree`, and the default on a terminal when no output format is
    * configured), for commands whose result is a graph, as `oras discover` draws it.

@@ -823,14 +823,38 @@ function integral(value: number, round: (x: number) => number): number {
 
 /** Functions._validate_arguments: arity, then the declared types (array elements too). */
 function checkArguments(name: string, spec: PyFunction, args: readonly unknown[], isOrdered: IsOrdered): void {
-  const expected = spec.params.length;
-  if (spec.variadic ? args.length < expected : args.length !== expected) {
-    const noun = expected === 1 ? 'argument' : 'arguments';
-    throw new JmespathError(`Expected ${spec.variadic ? 'at least ' : ''}${expected} ${noun} for function ${name}(), received ${args.length}`);
-  }
+  checkArity(name, spec, args.length);
   spec.params.forEach((types, i) => {
     if (types.length > 0) checkType(name, args[i], types, isOrdered);
   });
+}
+
+function checkArity(name: string, spec: PyFunction, count: number): void {
+  const expected = spec.params.length;
+  if (spec.variadic ? count < expected : count !== expected) {
+    const noun = expected === 1 ? 'argument' : 'arguments';
+    throw new JmespathError(`Expected ${spec.variadic ? 'at least ' : ''}${expected} ${noun} for function ${name}(), received ${count}`);
+  }
+}
+
+/**
+ * The function calls of a compiled expression, checked before any data: an unknown name or a wrong
+ * number of arguments is known from the expression alone (Python finds it only when the call runs).
+ */
+export function checkFunctionCalls(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const child of node) checkFunctionCalls(child);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const record = node as { type?: unknown; name?: unknown; children?: unknown };
+  if (record.type === 'Literal') return;
+  if (record.type === 'Function' && typeof record.name === 'string') {
+    const spec = FUNCTIONS.get(record.name);
+    if (spec === undefined) throw new JmespathError(`Unknown function: ${record.name}()`);
+    checkArity(record.name, spec, Array.isArray(record.children) ? record.children.length : 0);
+  }
+  for (const value of Object.values(record)) checkFunctionCalls(value);
 }
 
 function checkType(name: string, value: unknown, types: readonly string[], isOrdered: IsOrdered): void {

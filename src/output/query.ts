@@ -5,7 +5,7 @@
 
 import { JmespathError, PythonError, QueryError, UsageError } from '../errors.js';
 import { pyStrRepr } from './formats/python.js';
-import { compilePython, searchPython, type PythonQuery } from './jmespath-python.js';
+import { checkFunctionCalls, compilePython, searchPython, type PythonQuery } from './jmespath-python.js';
 
 export interface CompiledQuery {
   readonly expression: string;
@@ -22,8 +22,15 @@ export function compileQuery(expression: string): CompiledQuery {
   try {
     compiled = compilePython(expression);
   } catch (error) {
-    // argparse: "argument --query: invalid jmespath_type value: %r"
-    throw new UsageError(`argument --query: invalid jmespath_type value: ${pyStrRepr(expression)}`, { cause: error });
+    // argparse: "argument --query: invalid jmespath_type value: %r", and then why (az hides the reason).
+    const reason = error instanceof Error ? ` (${error.message})` : '';
+    throw new UsageError(`argument --query: invalid jmespath_type value: ${pyStrRepr(expression)}${reason}`, { cause: error });
+  }
+  try {
+    checkFunctionCalls(compiled.ast);
+  } catch (error) {
+    // az finds these only while searching (exit 1); they are mistakes in the command line all the same.
+    throw new UsageError(`argument --query: ${error instanceof Error ? error.message : String(error)} in ${pyStrRepr(expression)}`, { cause: error });
   }
   const fields = fieldNames(compiled.ast);
   return {

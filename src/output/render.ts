@@ -40,7 +40,7 @@ export interface RenderOptions {
   query?: CompiledQuery;
   color: boolean;
   /** Used for -o table when no --query is active, as knack applies a transformer. */
-  table?: () => TableRows;
+  table?: () => TableRows | undefined;
 }
 
 /** What goes to stdout for a command's result: raw bytes exactly as they are, anything else rendered. */
@@ -50,9 +50,10 @@ export async function renderOutput(result: unknown, options: RenderOptions): Pro
 
 export async function render(result: unknown, options: RenderOptions): Promise<string> {
   if (result === undefined || options.format === 'none') return '';
-  if (options.format === 'table' && options.query === undefined && options.table) {
+  const rows = options.format === 'table' && options.query === undefined ? options.table?.() : undefined;
+  if (rows) {
     const { formatTable } = await import('./formats/table.js');
-    return formatTable(options.table(), { sortKeys: false });
+    return formatTable(rows, { sortKeys: false });
   }
 
   let data = toJsonData(result);

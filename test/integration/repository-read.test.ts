@@ -160,8 +160,10 @@ describeWithRegistry('repository read commands on distribution', (registry) => {
     expect(parseYaml((await acrx(...args, '-o', 'yamlc')).stdout)).toEqual(json);
     const groups = json as Array<{ digest: string; tags: string[]; timestamp?: string }>;
     const table = (await acrx(...args, '-o', 'table')).stdout.trimEnd().split('\n');
-    expect(table[0]).toMatch(/^Digest\s+Timestamp$/);
+    // az's table drops the tags (a list); acrx's shows them joined.
+    expect(table[0]).toMatch(/^Digest\s+Tags\s+Timestamp$/);
     expect(table.slice(2).map((line) => line.split(/\s+/)[0])).toEqual(groups.map((g) => g.digest));
+    expect(table.slice(2).map((line) => line.slice(table[0]?.indexOf('Tags'), table[0]?.indexOf('Timestamp')).trim())).toEqual(groups.map((g) => g.tags.join(', ')));
     // knack's tsv: values in key order, a nested list as its length.
     const tsv = (await acrx(...args, '-o', 'tsv')).stdout;
     expect(tsv).toBe(groups.map((g) => `${[g.digest, String(g.tags.length), ...(g.timestamp ? [g.timestamp] : [])].join('\t')}\n`).join(''));

@@ -1,5 +1,6 @@
 // acrx repository show-manifests: the manifests of a repository with their tags and timestamps (az's
 // reshaped summary), or with --detail their attributes. az now points to `manifest list-metadata`.
+import type { TableRows } from '../../output/render.js';
 import type { ManifestAttributes } from '../../registry/attributes.js';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
@@ -23,6 +24,15 @@ export async function runShowManifests(options: ShowManifestsOptions, context: C
   return options.detail ? manifests : manifests.map(summarize);
 }
 
+/**
+ * az's generic table drops list columns, so its table of show-manifests has no tags; acrx shows them
+ * joined (the --detail objects keep the generic table).
+ */
+function manifestTable(listing: ManifestListing): TableRows | undefined {
+  if (!listing.every((item): item is ManifestSummary => Array.isArray(item.tags) && Object.keys(item).every((key) => ['digest', 'tags', 'timestamp'].includes(key)))) return undefined;
+  return listing.map((item) => ({ Digest: item.digest, Tags: item.tags.join(', '), Timestamp: item.timestamp ?? '' }));
+}
+
 function summarize(manifest: ManifestAttributes): ManifestSummary {
   const timestamp = manifest.lastUpdateTime ?? manifest.createdTime;
   return { digest: manifest.digest, tags: manifest.tags ?? [], ...(timestamp !== undefined ? { timestamp } : {}) };
@@ -38,4 +48,5 @@ export const showManifestsCommand = defineCommand<ShowManifestsOptions, Manifest
   flags: addListingFlags,
   parse: ({ values }) => parseListingOptions(values),
   run: runShowManifests,
+  table: manifestTable,
 });

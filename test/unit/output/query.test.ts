@@ -24,15 +24,15 @@ describe('compileQuery', () => {
 
   it('rejects a bad expression at compile time with a usage error (exit 2)', () => {
     const error = syntaxError('[0');
-    expect(error.message).toBe("argument --query: invalid jmespath_type value: '[0'");
+    expect(error.message).toBe("argument --query: invalid jmespath_type value: '[0' (Invalid jmespath expression: Incomplete expression)");
     expect(error.exitCode).toBe(ExitCode.usage);
-    expect(syntaxError('foo bar').message).toBe("argument --query: invalid jmespath_type value: 'foo bar'");
-    expect(syntaxError('').message).toBe("argument --query: invalid jmespath_type value: ''");
+    expect(syntaxError('foo bar').message).toMatch(/^argument --query: invalid jmespath_type value: 'foo bar' \(Unexpected token: bar: Parse error at column 4/);
+    expect(syntaxError('').message).toMatch(/^argument --query: invalid jmespath_type value: '' \(/);
   });
 
   it('quotes the expression in the message as Python repr() does', () => {
     // repr("[?name=='v1'") → "\"[?name=='v1'\""
-    expect(syntaxError("[?name=='v1'").message).toBe(`argument --query: invalid jmespath_type value: "[?name=='v1'"`);
+    expect(syntaxError("[?name=='v1'").message).toMatch(/^argument --query: invalid jmespath_type value: "\[\?name=='v1'" \(/);
   });
 
   it('evaluates the expressions acrx users run', () => {

@@ -1,7 +1,7 @@
 // npm run completions: writes completions/ from the commander tree, as `acrx completion SHELL` prints
 // the scripts. A test fails while the committed files differ from what this writes.
 import { writeFileSync } from 'node:fs';
-import { COMPLETION_SHELLS } from '../src/cli/completion/index.js';
+import { COMPLETION_SHELLS } from '../src/cli/completion/shells.js';
 import { COMPLETION_FILES, completionScript } from '../src/cli/completion/script.js';
 import { buildProgram } from '../src/cli/program.js';
 

@@ -91,9 +91,9 @@ export class Status {
    * else the label) and how long it took: 'listed 1,000 tags of hello in 0.4 s'.
    */
   async progress<T>(label: string, task: (report: (text: string) => void) => Promise<T>, done?: (result: T) => string): Promise<T> {
-    const started = performance.now();
+    const started = Date.now();
     const result = await this.withSpinner(label, task);
-    this.info(`${done ? done(result) : label} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (this.verbosity === 'verbose' || this.verbosity === 'debug') this.info(`${done ? done(result) : label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return result;
   }
 
@@ -104,9 +104,9 @@ export class Status {
     // guess from the environment, which knows nothing of FORCE_COLOR=0 on a terminal.
     const frames = SPINNER_FRAMES.map((frame) => this.chalk.cyan(frame));
     const spinner = ora({ text: label, stream: this.stderr as NodeJS.WritableStream, spinner: { frames, interval: 80 }, color: false, isEnabled: true }).start();
-    const started = performance.now();
+    const started = Date.now();
     const clock = setInterval(() => {
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (Date.now() - started) / 1000;
       if (seconds >= 1) spinner.suffixText = `(${seconds.toFixed(0)} s)`;
     }, 250);
     this.spinnerActive = true;

@@ -9,9 +9,8 @@ import { addExamples } from '../help.js';
 import type { Io } from '../context.js';
 import { addRegistryOptions, textValue } from '../options.js';
 import type { Lookup } from './lookup.js';
+import { COMPLETION_SHELLS, type CompletionShell } from './shells.js';
 
-export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
-export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
 
 export function addCompletionCommands(program: Command, io: Io): void {
   completionCommand(program).register(program, io);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { bashScript } from './bash.js';
 import { fishScript } from './fish.js';
-import type { CompletionShell } from './index.js';
+import type { CompletionShell } from './shells.js';
 import { powershellScript } from './powershell.js';
 import { describeTree } from './tree.js';
 import { zshScript } from './zsh.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { COMPLETION_SHELLS } from '../../../src/cli/completion/index.js';
+import { COMPLETION_SHELLS } from '../../../src/cli/completion/shells.js';
 import { COMPLETION_FILES, completionScript } from '../../../src/cli/completion/script.js';
 import { buildProgram } from '../../../src/cli/program.js';
 import { runCli } from '../../support/cli.js';

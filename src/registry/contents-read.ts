@@ -155,10 +155,11 @@ async function ociEntries(
 
 /** Children of `documents` not read yet (and not already being read). */
 function childrenToRead(documents: Iterable<ManifestDocument>, known: ReadonlyMap<string, ManifestDocument>, reading: readonly string[] = []): string[] {
+  const tried = new Set(reading);
   const wanted = new Set<string>();
   for (const document of documents) {
     for (const child of bodyFacts(document).children) {
-      if (!known.has(child) && !reading.includes(child)) wanted.add(child);
+      if (!known.has(child) && !tried.has(child)) wanted.add(child);
     }
   }
   return [...wanted];

@@ -152,7 +152,7 @@ export const purgeCommand = defineCommand<PurgeOptions, PurgeResult>({
   ],
   flags: (command) => {
     addRegistryOptions(command, 'name', { concurrencyHelp: `deletions in flight at once (default ${DEFAULT_DELETIONS_IN_FLIGHT})` })
-      .option('--filter <repository:tag>', "regular expressions of repositories and tags, each matched whole, e.g. 'web:.*' or 'team/.*:^v1\\..*' (repeatable)", repeatable)
+      .requiredOption('--filter <repository:tag>', "regular expressions of repositories and tags, each matched whole, e.g. 'web:.*' or 'team/.*:^v1\\..*' (repeatable)", repeatable)
       .option('--ago <duration>', 'only what is older than this: 30d, 1d3h, 90m; 0d means any age', '0d')
       .option('--keep <n>', 'of the matching tags old enough to go, keep the n most recent (per repository)')
       .option('--untagged', 'also delete manifests left without tags')

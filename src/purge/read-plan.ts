@@ -43,12 +43,14 @@ export async function readPurgePlan(service: RegistryService, request: PurgeRequ
   const literal = request.filters.every((filter) => LITERAL_NAME.test(filter.repository));
   const catalog = literal ? [...new Set(request.filters.map((filter) => filter.repository))].sort() : await service.listRepositories();
   const named = request.filters.map((filter) => matcher.match(filter.repository, catalog));
-  const repositories = catalog.filter((_name, index) => named.some((hits) => hits[index]));
+  // Each repository with the filters that name it: the repository expressions are matched once.
+  const repositories = catalog
+    .map((repository, index) => ({ repository, tagFilters: request.filters.filter((_filter, which) => named[which]?.[index] === true) }))
+    .filter(({ tagFilters }) => tagFilters.length > 0);
   const contents = new Map<string, RepositoryContents>();
   const plans: RepositoryPlan[] = [];
   let warned = false;
-  for (const repository of repositories) {
-    const tagFilters = request.filters.filter((filter) => matcher.match(filter.repository, [repository])[0]);
+  for (const { repository, tagFilters } of repositories) {
     let read: RepositoryContents | undefined;
     try {
       read = await readRepository(service, repository, request, (names) => matchedTags(matcher, tagFilters, names).size > 0);

@@ -2,7 +2,7 @@
 // acrx. The answers scripts ask for most often come straight from files beside the bundle, without
 // loading the CLI: `--version` (`-v`, `version`), and `--help` (`-h`, `help WORDS...`) when stdout is
 // not a terminal (the help texts are rendered at build time for that case: 80 columns, no colour).
-// CommonJS, so that these paths do not start Node's ES module loader either.
+// CommonJS, like the bundle, so that no path starts Node's ES module loader.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -16,9 +16,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else {
-  // Node 22.1+ keeps compiled code between runs; older Node has no such cache and skips this.
-  require('node:module').enableCompileCache?.();
-  import('../dist/acrx.js').then(({ run }) => run());
+  require('./load-bundle.cjs').loadBundle('acrx', args[0]).run();
 }
 
 function storedHelp(path) {

@@ -1,6 +1,7 @@
 // Microsoft Entra ID for ACR (PRODUCT §4): a token for the ACR audience from DefaultAzureCredential
 // (environment, workload identity, managed identity, Azure CLI, ...), exchanged at the registry's own
 // /oauth2/exchange for an ACR refresh token. @azure/identity is loaded only on this path.
+import { createRequire } from 'node:module';
 import { AuthError, RegistryError } from '../errors.js';
 import type { Credential, Transport } from '../transport/index.js';
 import { describeOciErrors, readOciErrors } from '../transport/registry-errors.js';
@@ -32,7 +33,9 @@ async function entraAccessToken(env: NodeJS.ProcessEnv, log: (message: string) =
     log('Microsoft Entra ID is switched off (ACRX_AZURE_IDENTITY=0)');
     return undefined;
   }
-  const { DefaultAzureCredential } = await import('@azure/identity');
+  // require(), not import(): the bundle is compiled through V8's code cache (bin/load-bundle.cjs), where
+  // Node 20 has no import() without an experimental flag. @azure/identity ships CommonJS too.
+  const { DefaultAzureCredential } = createRequire(import.meta.url)('@azure/identity') as typeof import('@azure/identity');
   // MSAL validates a custom authority host (sovereign or private clouds, Azure Stack) against the
   // public cloud's discovery endpoint; where the host is set explicitly, trust it as given.
   const custom = Boolean(env.AZURE_AUTHORITY_HOST) && !/^https:\/\/login\.microsoftonline\.com\/?$/i.test(env.AZURE_AUTHORITY_HOST ?? '');

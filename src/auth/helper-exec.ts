@@ -14,7 +14,7 @@ export interface HelperCredential {
 export async function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list', input: string, env: NodeJS.ProcessEnv): Promise<string> {
   const program = `docker-credential-${name}`;
   // Loaded on first use: most runs never start a helper.
-  const { spawn } = await import('node:child_process');
+  const { spawn } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(program, [verb], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: HELPER_TIMEOUT_MS });
     let stdout = '';

@@ -17,7 +17,7 @@ export async function confirm(context: CommandContext, statement: string, questi
     return;
   }
   ensureCanConfirm(context, yes);
-  const { createInterface } = await import('node:readline/promises');
+  const { createInterface } = process.getBuiltinModule('node:readline/promises');
   const prompt = createInterface({ input: context.io.stdin as Readable, output: context.io.stderr as unknown as Writable, terminal: true });
   try {
     let answer: string;

@@ -8,9 +8,10 @@ import { setMaxListeners } from 'node:events';
 import { TimeLimitError, UsageError } from '../errors.js';
 import type { CompiledQuery } from '../output/query.js';
 import { parseOutputFormat, type OutputFormat } from '../output/render.js';
-import { decideColors, Status, type ColorDecision, type OutputStream, type Verbosity } from '../output/status.js';
+import { decideColors, painter, Status, type ColorDecision, type OutputStream, type Verbosity } from '../output/status.js';
 import type { CredentialChoice, RegistrySession } from '../registry/service/open.js';
 import type { Credential } from '../transport/index.js';
+import { probeTarget } from '../transport/protocol.js';
 import { userAgent } from '../version.js';
 import type { GlobalOptions, RegistryOptions } from './options.js';
 import { isTerminal, promptPassword } from './password-prompt.js';
@@ -54,7 +55,7 @@ export async function createContext(options: GlobalOptions, io: Io): Promise<Run
   }
   const verbosity: Verbosity = options.debug ? 'debug' : options.verbose ? 'verbose' : options.onlyShowErrors ? 'errors' : 'normal';
   const colors = io.colors ?? decideColors(io);
-  const status = new Status(io.stderr, verbosity, colors.stderr);
+  const status = new Status(io.stderr, verbosity, await painter(colors.stderr));
   const config = readConfig(io.env);
   const format = parseOutputFormat(options.output ?? (io.env.ACRX_OUTPUT || config.defaults?.output || 'json'));
   // The JMESPath engine loads only for commands that use --query.
@@ -85,6 +86,8 @@ async function openRegistry(context: CommandContext, options: RegistryOptions, c
   const target = resolveTarget(context, options);
   const explicit = await explicitCredential(options, io);
   const extraCa = options.caFile !== undefined ? readCaFile(options.caFile) : undefined;
+  // A loopback registry's TLS probe goes out now and is answered while the registry stack loads.
+  const tlsProbe = probeTarget(target);
   const { openSession } = await import('../registry/service/open.js');
   if (options.timeoutSeconds !== undefined) signal = withTimeLimit(signal, options.timeoutSeconds);
   return openSession({
@@ -98,6 +101,7 @@ async function openRegistry(context: CommandContext, options: RegistryOptions, c
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.insecure ? { insecure: true } : {}),
     ...(extraCa ? { extraCa } : {}),
+    ...(tlsProbe ? { tlsProbe } : {}),
     ...(status.debugging ? { trace: (line: string) => status.debug(line) } : {}),
     ...(io.now ? { now: io.now } : {}),
   });

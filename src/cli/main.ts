@@ -1,7 +1,7 @@
 // The acrx entry: runs the command line, turns every failure into one stderr line and an exit code.
 import { CommanderError } from 'commander';
 import { AcrxError, ExitCode, InterruptedError } from '../errors.js';
-import { decideColors, Status } from '../output/status.js';
+import { decideColors, painter, Status } from '../output/status.js';
 import type { Io } from './context.js';
 import { checkCommandWords, withHelpWords } from './command-path.js';
 import { HELP_WIDTH } from './help-texts.js';
@@ -12,10 +12,12 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
   // Colour is decided here, once, and everything that writes colour (chalk, ora, the renderers,
   // commander) is handed this decision.
   const colors = given.colors ?? decideColors(given);
-  const io: Io = { ...given, colors };
-  const program = buildProgram(io);
+  // Copied with its getters (stdin is one: opening it costs time only the commands that read it spend).
+  const io: Io = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(given), colors: { value: colors, enumerable: true } }) as Io;
+  const words = withHelpWords(argv);
+  const program = buildProgram(io, words[0]);
   const debug = argv.includes('--debug');
-  const status = new Status(io.stderr, debug ? 'debug' : 'normal', colors.stderr);
+  const status = new Status(io.stderr, debug ? 'debug' : 'normal', await painter(colors.stderr));
   for (const command of [program, ...allCommands(program)]) {
     command.exitOverride();
     command.configureOutput({
@@ -29,7 +31,6 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     });
   }
   try {
-    const words = withHelpWords(argv);
     checkCommandWords(program, words);
     await program.parseAsync(words, { from: 'user' });
     return ExitCode.ok;

@@ -1,6 +1,5 @@
 // Process glue for bin/acrx.cjs: real streams, Ctrl-C as exit 130, the exit code.
 import { setMaxListeners } from 'node:events';
-import { useBaselineWasm } from '../util/wasm-baseline.js';
 
 /** Every command's --help text, for the build to store beside the bundle (see help-texts.ts). */
 export async function helpTexts(): Promise<Record<string, string>> {
@@ -9,7 +8,6 @@ export async function helpTexts(): Promise<Record<string, string>> {
 
 export async function run(): Promise<void> {
   const args = process.argv.slice(2);
-  useBaselineWasm();
   const { main } = await import('./main.js');
   const controller = new AbortController();
   // Every in-flight request listens on this one signal; thousands may be pending in a large listing.
@@ -22,7 +20,10 @@ export async function run(): Promise<void> {
   const code = await main(args, {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Read only by the commands that take input: opening stdin loads Node's stream modules (~4 ms).
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     signal: controller.signal,
   });

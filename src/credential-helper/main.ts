@@ -5,7 +5,6 @@ import { normalizeServer, TOKEN_USERNAME_MARKER } from '../auth/docker-config.js
 import { CredentialHelperError, CredentialsNotFoundError } from '../errors.js';
 import { isAcrLoginServer } from '../reference/login-server.js';
 import type { Connection } from '../transport/index.js';
-import { useBaselineWasm } from '../util/wasm-baseline.js';
 import { packageVersion, userAgent } from '../version.js';
 import { readStore, updateStore, type StoredSecret } from './store.js';
 
@@ -129,7 +128,6 @@ async function acrRefreshToken(loginServer: string, env: NodeJS.ProcessEnv): Pro
 }
 
 export async function runHelperProcess(): Promise<void> {
-  useBaselineWasm();
   const code = await helperMain(process.argv.slice(2), { stdout: process.stdout, stdin: process.stdin, env: process.env });
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);

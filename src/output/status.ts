@@ -1,6 +1,6 @@
 // Everything acrx writes to stderr: warnings, errors, verbose and debug lines, and progress.
 // TTY and colour decisions are made here and nowhere else.
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { TransferBars, transferLines, type Transfer } from './transfers.js';
 
 export type Verbosity = 'errors' | 'normal' | 'verbose' | 'debug';
@@ -35,6 +35,15 @@ export function decideColors(io: { stdout: OutputStream; stderr: OutputStream; e
 }
 
 
+/**
+ * What colours the lines of a stream that gets colour (chalk), else undefined. chalk loads only here, and
+ * only when it will paint: reading the environment and the terminal as chalk does on load costs every
+ * other run ~4 ms.
+ */
+export async function painter(color: boolean): Promise<ChalkInstance | undefined> {
+  return color ? new (await import('chalk')).Chalk({ level: 1 }) : undefined;
+}
+
 /** ora's default ('dots'). */
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -48,16 +57,14 @@ const PAINT: Record<Level, (chalk: ChalkInstance) => ChalkInstance> = {
 
 export class Status {
   private spinnerActive = false;
-  private readonly chalk: ChalkInstance;
   private bars: TransferBars | undefined;
 
+  /** `paint`: from painter(), when stderr gets colour. */
   constructor(
     private readonly stderr: OutputStream,
     readonly verbosity: Verbosity,
-    color: boolean,
-  ) {
-    this.chalk = new Chalk({ level: color ? 1 : 0 });
-  }
+    private readonly paint: ChalkInstance | undefined,
+  ) {}
 
   error(message: string): void {
     this.line('ERROR', message);
@@ -102,7 +109,7 @@ export class Status {
     const { default: ora } = await import('ora');
     // The frames are coloured here, by this run's decision: ora's own colour follows chalk's global
     // guess from the environment, which knows nothing of FORCE_COLOR=0 on a terminal.
-    const frames = SPINNER_FRAMES.map((frame) => this.chalk.cyan(frame));
+    const frames = SPINNER_FRAMES.map((frame) => (this.paint ? this.paint.cyan(frame) : frame));
     const spinner = ora({ text: label, stream: this.stderr as NodeJS.WritableStream, spinner: { frames, interval: 80 }, color: false, isEnabled: true }).start();
     const started = Date.now();
     const clock = setInterval(() => {
@@ -134,6 +141,7 @@ export class Status {
   }
 
   private line(level: Level, message: string): void {
-    this.stderr.write(`${PAINT[level](this.chalk)(`${level}: ${message}`)}\n`);
+    const text = `${level}: ${message}`;
+    this.stderr.write(`${this.paint ? PAINT[level](this.paint)(text) : text}\n`);
   }
 }

@@ -1,11 +1,11 @@
 // Blob pull: GET /v2/R/blobs/D streamed (storage redirects are followed without credentials by the
 // redirect layer), its size and digest verified while the bytes pass, never held in memory.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { BlobMismatchError } from '../errors.js';
 import { errorFromResponse } from '../transport/registry-errors.js';
 import { isSuccess, type HttpRequest } from '../transport/types.js';
-import { canVerify } from '../util/digest.js';
+import { canVerify, createHasher } from '../util/digest.js';
 import type { RegistryEndpoint } from './endpoint.js';
 import { repositoryScope } from './scope.js';
 
@@ -47,7 +47,7 @@ export async function fetchBlob(
 }
 
 function verifier(blob: { digest: string; size: number }, mismatch: (problem: string) => BlobMismatchError, onProgress?: (received: number) => void): Transform {
-  const hash: Hash | undefined = canVerify(blob.digest) ? createHash(blob.digest.slice(0, blob.digest.indexOf(':'))) : undefined;
+  const hash: Hash | undefined = canVerify(blob.digest) ? createHasher(blob.digest.slice(0, blob.digest.indexOf(':'))) : undefined;
   let received = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {

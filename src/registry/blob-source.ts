@@ -1,10 +1,9 @@
 // Where the bytes of a blob to push come from: a file on disk (read again for every attempt and every
 // chunk, never held in memory) or a few bytes already in memory (configs, the empty descriptor).
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { digestOf } from '../util/digest.js';
+import { createHasher, digestOf } from '../util/digest.js';
 
 export interface BlobSource {
   digest: string;
@@ -20,7 +19,7 @@ const READ_CHUNK = 1024 * 1024;
 /** A file as a blob: its size and sha256 read now (streamed), its bytes read again when sent. */
 export async function fileBlobSource(file: string, mediaType: string): Promise<BlobSource> {
   const { size } = await stat(file);
-  const hash = createHash('sha256');
+  const hash = createHasher('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) hash.update(chunk as Buffer);
   return knownFileBlobSource(file, { digest: `sha256:${hash.digest('hex')}`, size, mediaType });
 }

@@ -1,7 +1,6 @@
 // The bottom layer: one keep-alive connection pool (undici) that every request of a run shares.
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { BodyReadError, ConfigFileError, ConnectionError, RegistryError, TimeLimitError } from '../errors.js';
 import { BODY_LIMITS, isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
@@ -36,6 +35,8 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
     headersTimeout: timeout,
     bodyTimeout: timeout,
     connectTimeout: Math.min(timeout, CONNECT_TIMEOUT_MS),
+    // Node's default, given explicitly: the bundle's undici does not read node:http for it (scripts/build-patches.mjs).
+    maxHeaderSize: 16 * 1024,
     // undici closes the connection after every HTTP/1.1 HEAD; over HTTP/2 the per-tag HEADs share one.
     allowH2: true,
   };
@@ -54,7 +55,9 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
 }
 
 // Passing `ca` replaces Node's default roots, so the defaults and NODE_EXTRA_CA_CERTS are added back.
+// node:tls loads here, not with the module: a plain-HTTP registry never needs it.
 function trustedCertificates(extraCa: string, env: NodeJS.ProcessEnv): string[] {
+  const { rootCertificates } = process.getBuiltinModule('node:tls');
   const file = env.NODE_EXTRA_CA_CERTS;
   if (!file) return [...rootCertificates, extraCa];
   try {

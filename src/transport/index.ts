@@ -40,4 +40,4 @@ export function createConnection(options: TransportOptions): Connection {
     close: () => dispatcher.close(),
   };
 }
-export { withProtocolFallback } from './protocol.js';
+export { withProtocolFallback, type TlsProbe } from './protocol.js';

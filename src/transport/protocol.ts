@@ -1,10 +1,12 @@
 // Loopback registries may serve plain HTTP: like docker, try HTTPS first and use plain HTTP when the TLS
-// attempt fails in any way before a TLS session exists — the server closes or resets the connection,
-// answers in plain HTTP, or says nothing for a couple of seconds. Once a TLS session exists (even with a
-// certificate acrx will not trust), HTTPS it is: a downgrade is never chosen for a server that speaks TLS.
-import { connect } from 'node:tls';
+// server does not answer a TLS ClientHello in TLS — it closes or resets the connection, answers in plain
+// HTTP, or says nothing for a couple of seconds. A server that answers in TLS (even one whose certificate
+// acrx will not trust, even with an alert) gets HTTPS: a downgrade is never chosen for a server that
+// speaks TLS.
+import { connect, isIP } from 'node:net';
 import { ConnectionError } from '../errors.js';
 import type { RegistryTarget } from '../reference/login-server.js';
+import { clientHello, isTlsAnswer } from './client-hello.js';
 
 /** How long a loopback server may take to complete a TLS handshake before it is taken for plain HTTP. */
 export const TLS_PROBE_TIMEOUT_MS = 2_000;
@@ -19,16 +21,16 @@ export type TlsProbe = { tls: true } | { tls: false; reason: string };
 export async function withProtocolFallback<T>(
   target: RegistryTarget,
   attempt: (target: RegistryTarget) => Promise<T>,
-  options: { probe?: (host: string, port: number) => Promise<TlsProbe>; debug?: (line: string) => void } = {},
+  options: { probed?: Promise<TlsProbe>; debug?: (line: string) => void } = {},
 ): Promise<T> {
-  if (!target.plainHttpFallback || target.protocol === 'http:') return attempt(target);
-  const url = new URL(`https://${target.loginServer}`);
-  const probed = await (options.probe ?? probeTls)(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 443));
+  const pending = options.probed ?? probeTarget(target);
+  if (pending === undefined) return attempt(target);
+  const probed = await pending;
   if (!probed.tls) {
-    options.debug?.(`${target.loginServer} did not complete a TLS handshake (${probed.reason}): using plain HTTP, as for any loopback registry`);
+    options.debug?.(`${target.loginServer} did not answer a TLS handshake (${probed.reason}): using plain HTTP, as for any loopback registry`);
     return attempt({ ...target, protocol: 'http:' });
   }
-  options.debug?.(`${target.loginServer} completed a TLS handshake: using HTTPS`);
+  options.debug?.(`${target.loginServer} answered a TLS handshake: using HTTPS`);
   try {
     return await attempt(target);
   } catch (error) {
@@ -38,10 +40,24 @@ export async function withProtocolFallback<T>(
   }
 }
 
-/** Whether a TLS session can be set up with host:port within the time limit (the certificate is not judged here). */
+/**
+ * The TLS probe of a registry that may use plain HTTP (a loopback one not asked for http:), else
+ * undefined. Started early, it runs while the registry stack loads (see withProtocolFallback's `probed`).
+ */
+export function probeTarget(target: RegistryTarget): Promise<TlsProbe> | undefined {
+  if (!target.plainHttpFallback || target.protocol === 'http:') return undefined;
+  const url = new URL(`https://${target.loginServer}`);
+  return probeTls(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 443));
+}
+
+/**
+ * Whether host:port speaks TLS: it answers a ClientHello with a TLS record (its ServerHello, or an alert)
+ * within the time limit. No certificate is judged here, and no TLS session is finished.
+ */
 export function probeTls(host: string, port: number, timeoutMs = TLS_PROBE_TIMEOUT_MS): Promise<TlsProbe> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port, rejectUnauthorized: false, ...(/^[\d.]+$|:/.test(host) ? {} : { servername: host }) });
+    const socket = connect({ host, port });
+    let received = Buffer.alloc(0);
     const finish = (result: TlsProbe): void => {
       clearTimeout(timer);
       socket.removeAllListeners();
@@ -50,7 +66,14 @@ export function probeTls(host: string, port: number, timeoutMs = TLS_PROBE_TIMEO
       resolve(result);
     };
     const timer = setTimeout(() => finish({ tls: false, reason: `no TLS handshake within ${timeoutMs / 1000} s` }), timeoutMs);
-    socket.once('secureConnect', () => finish({ tls: true }));
+    // SNI carries host names only, never addresses (RFC 6066).
+    socket.once('connect', () => socket.write(clientHello(isIP(host) ? undefined : host)));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 3) return;
+      if (isTlsAnswer(received)) finish({ tls: true });
+      else finish({ tls: false, reason: received.subarray(0, 5).toString('latin1') === 'HTTP/' ? 'it answered in plain HTTP' : 'it answered, not in TLS' });
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => finish({ tls: false, reason: error.code ?? error.message }));
     socket.once('close', () => finish({ tls: false, reason: 'the connection was closed' }));
   });

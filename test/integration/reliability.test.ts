@@ -119,7 +119,7 @@ describe.skipIf(missing)('a loopback registry and a lost answer', () => {
         expect(result.code).toBe(0);
         expect(JSON.parse(result.stdout)).toEqual(['v1', 'v2']);
         expect(proxy.tlsAttempts()).toBe(1);
-        expect(result.stderr).toContain(`${proxy.host} did not complete a TLS handshake`);
+        expect(result.stderr).toContain(`${proxy.host} did not answer a TLS handshake`);
         expect(result.stderr).toContain('using plain HTTP');
       } finally {
         await proxy.stop();

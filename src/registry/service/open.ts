@@ -3,7 +3,7 @@
 // through the OCI API alone. Nothing connects until the first request needs to.
 import { AuthError, UsageError } from '../../errors.js';
 import { registryBaseUrl, type RegistryTarget } from '../../reference/login-server.js';
-import { createConnection, withProtocolFallback, type Connection, type Credential, type CredentialSource, type RegistryAuth, type Transport } from '../../transport/index.js';
+import { createConnection, withProtocolFallback, type Connection, type Credential, type CredentialSource, type RegistryAuth, type TlsProbe, type Transport } from '../../transport/index.js';
 import { AcrClient } from '../acr.js';
 import { DEFAULT_CONCURRENCY, RegistryClient } from '../client.js';
 import { AcrRegistryService } from './acr.js';
@@ -31,6 +31,8 @@ export interface SessionOptions {
   insecure?: boolean;
   /** Extra trusted CA certificates, PEM. */
   extraCa?: string;
+  /** The TLS probe of a loopback registry, when it was started before the session (probeTarget). */
+  tlsProbe?: Promise<TlsProbe>;
   /** --debug: one redacted line per request and response. */
   trace?: (line: string) => void;
   now?: () => number;
@@ -80,7 +82,7 @@ export function openSession(options: SessionOptions): RegistrySession {
         await client.ping();
         reporter.info(`registry ${reached.loginServer} over ${reached.protocol === 'https:' ? 'HTTPS' : 'plain HTTP'}`);
         return { client, acr: new AcrClient(auth.transport, registry, signal), auth };
-      }, options.trace ? { debug: options.trace } : {});
+      }, { ...(options.tlsProbe ? { probed: options.tlsProbe } : {}), ...(options.trace ? { debug: options.trace } : {}) });
     })());
 
   const oci = new OciRegistryService(target.loginServer, async () => (await connect()).client, reporter);

@@ -1,7 +1,7 @@
 // acrx completion SHELL: the scripts come from the commander tree, the committed ones are current,
 // and bash completes what the tree holds (the shells' own tests are in test/integration).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -48,15 +48,6 @@ describe('acrx completion SHELL', () => {
     // --concurrency is a hidden tuning knob except where blobs move.
     expect(/'repository list'\) reply=\(([^)]*)\)/.exec(bash)?.[1]).not.toContain("'--concurrency'");
     expect(/'artifact push'\) reply=\(([^)]*)\)/.exec(bash)?.[1]).toContain("'--concurrency'");
-  });
-
-  it('the generators are loaded only by `acrx completion`: the bundle keeps them out of the start-up chunks', () => {
-    const dist = new URL('../../../dist/', import.meta.url);
-    const chunks = readdirSync(dist).filter((file) => file.endsWith('.js'));
-    const generators = chunks.filter((file) => readFileSync(new URL(file, dist), 'utf8').includes('Register-ArgumentCompleter'));
-    expect(generators).toHaveLength(1);
-    const withProgram = chunks.filter((file) => readFileSync(new URL(file, dist), 'utf8').includes('showSuggestionAfterError'));
-    expect(withProgram).not.toContain(generators[0]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { examplesOf, GLOBAL_OPTIONS_HEADING } from '../../../src/cli/help.js';
 import { helpTexts } from '../../../src/cli/help-texts.js';
-import { buildProgram } from '../../../src/cli/program.js';
+import { buildProgram, TOP_LEVEL_NAMES } from '../../../src/cli/program.js';
 import { packageVersion } from '../../../src/version.js';
 import { runCli, spawnCli } from '../../support/cli.js';
 
@@ -27,6 +27,27 @@ function acrxWords(line: string): string[] {
   const end = words.indexOf('|', start);
   return words.slice(start + 1, end < 0 ? undefined : end);
 }
+
+describe('the part of the tree a run builds', () => {
+  const io = { stdout: silent, stderr: silent, env: {}, signal: new AbortController().signal };
+  const names = (command: Command): string[] => command.commands.map((child) => child.name()).filter((name) => name !== 'help');
+
+  it('names every top-level command, and only those', () => {
+    expect([...TOP_LEVEL_NAMES].sort()).toEqual(names(program).sort());
+  });
+
+  it.each(TOP_LEVEL_NAMES.filter((name) => !['completion', '__complete'].includes(name)))("is what the whole tree has under '%s'", (name) => {
+    const part = buildProgram(io, name);
+    expect(names(part)).toContain(name);
+    const whole = (command: Command | undefined): string[] => [...tree(command as Command)].map(({ path }) => path.join(' '));
+    expect(whole(part.commands.find((child) => child.name() === name))).toEqual(whole(program.commands.find((child) => child.name() === name)));
+    expect(names(part).length).toBeLessThan(names(program).length);
+  });
+
+  it('is the whole tree for the completion commands, which read all of it, and for a word that names no command', () => {
+    for (const word of ['completion', '__complete', 'repositry', '--help', undefined]) expect(names(buildProgram(io, word))).toEqual(names(program));
+  });
+});
 
 describe('help pages', () => {
   it('the tree walked holds every group, command and the version command', () => {

@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import { colorAllowed, Status } from '../../../src/output/status.js';
+import { colorAllowed, painter, Status } from '../../../src/output/status.js';
 
 const RED = '\u001b[31m';
 const CYAN = '\u001b[36m';
@@ -72,7 +72,7 @@ describe('error lines follow the decision', () => {
 describe('the spinner follows the decision', () => {
   const spin = async (color: boolean): Promise<string> => {
     const stderr = new Terminal(true);
-    await new Status(stderr, 'normal', color).progress('listing tags of hello', async () => 'done');
+    await new Status(stderr, 'normal', await painter(color)).progress('listing tags of hello', async () => 'done');
     return stderr.text;
   };
 
@@ -92,7 +92,7 @@ describe('the spinner follows the decision', () => {
 describe('--verbose progress lines', () => {
   it('say what was done and how long it took', async () => {
     const stderr = new Terminal(false);
-    const names = await new Status(stderr, 'verbose', false).progress(
+    const names = await new Status(stderr, 'verbose', undefined).progress(
       'listing tags of hello',
       async () => {
         await new Promise((resolve) => setTimeout(resolve, 120));
@@ -106,10 +106,10 @@ describe('--verbose progress lines', () => {
 
   it('fall back to the label, and stay silent without --verbose', async () => {
     const verbose = new Terminal(false);
-    await new Status(verbose, 'verbose', false).progress('reading hello', async () => 1);
+    await new Status(verbose, 'verbose', undefined).progress('reading hello', async () => 1);
     expect(verbose.text).toMatch(/^INFO: reading hello in \d+\.\d s\n$/);
     const quiet = new Terminal(false);
-    await new Status(quiet, 'normal', false).progress('reading hello', async () => 1);
+    await new Status(quiet, 'normal', undefined).progress('reading hello', async () => 1);
     expect(quiet.text).toBe('');
   });
 });

@@ -1,0 +1,97 @@
+// Loads a program's bundle from dist/ as require() would, but compiled through V8's code cache: most of
+// a short command's start-up is V8 compiling the bundle's functions, and a cache made by an earlier run
+// skips that. Node 22.1+ has such a cache built in (module.enableCompileCache); Node 20 does not, so
+// this does the same for the one file that matters, on every Node version.
+//
+// The cache is per user ($XDG_CACHE_HOME/acrx, else ~/.cache/acrx), one file per program and command
+// word, written once by the first run of that command that succeeds: it then holds the functions that
+// command compiled. V8 rejects a cache made by another Node version, build or V8 flags; it is then made
+// anew. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off. Any failure to read or write
+// it only costs the time it would have saved.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire, wrap } = require('node:module');
+
+/**
+ * The exports of dist/<name>.cjs. `word` names the cache among the program's others (a command or
+ * verb); a run that exits with another code than 0 leaves no cache behind (it may have been a typo).
+ */
+function loadBundle(name, word) {
+  useBaselineWasm();
+  const file = path.join(__dirname, '..', 'dist', `${name}.cjs`);
+  // esbuild writes ASCII (it escapes the rest), which latin1 reads without UTF-8's decoding pass.
+  const source = fs.readFileSync(file, 'latin1');
+  const cacheFile = cachePath(file, name, word);
+  const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
+  const script = new vm.Script(wrap(source), {
+    filename: file,
+    // No importModuleDynamically: Node 20 allows import() in a vm script only behind an experimental
+    // flag, so the build makes sure the bundle has none (scripts/build.mjs).
+    cachedData,
+  });
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+    process.once('exit', (code) => {
+      if (code === 0) writeCache(cacheFile, script);
+    });
+  }
+  const module = { exports: {}, filename: file, id: file, loaded: false };
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  module.loaded = true;
+  return module.exports;
+}
+
+// undici parses HTTP/1.1 with llhttp compiled to WebAssembly. V8's optimizing tier would spend ~35 MB of
+// memory and tens of milliseconds of every start compiling it, for a command line's few hundred
+// responses, which the baseline compiler parses about as fast. Set before the bundle is compiled: V8
+// takes a code cache only in a process with the flags it was made with.
+function useBaselineWasm() {
+  require('node:v8').setFlagsFromString('--liftoff-only');
+}
+
+function cachePath(file, name, word) {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  try {
+    const home = process.env.HOME || process.env.USERPROFILE || require('node:os').homedir();
+    const base = process.env.XDG_CACHE_HOME || path.join(home, '.cache');
+    const stat = fs.statSync(file);
+    const key = /^[a-z][a-z-]{0,40}$/.test(word ?? '') ? word : 'other';
+    // The bundle's size and time tell one build from another without reading it twice.
+    const build = `${stat.size.toString(36)}${Math.trunc(stat.mtimeMs).toString(36)}`;
+    return path.join(base, 'acrx', `${name}.${key}.${build}.${process.version}.${process.arch}.v8cache`);
+  } catch {
+    return undefined;
+  }
+}
+
+function readIfPresent(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+// Written whole or not at all (a temp file renamed over), with the caches of older builds removed.
+function writeCache(file, script) {
+  const dir = path.dirname(file);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(temp, file);
+    const prefix = path.basename(file).split('.').slice(0, 2).join('.');
+    for (const old of fs.readdirSync(dir)) {
+      if (old !== path.basename(file) && old.startsWith(`${prefix}.`) && old.endsWith('.v8cache')) fs.rmSync(path.join(dir, old), { force: true });
+    }
+  } catch {
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // Nothing more to do: the next run tries again.
+    }
+  }
+}
+
+module.exports = { loadBundle };

@@ -1,0 +1,136 @@
+// What a short command costs at start-up, as far as a test can hold it (the times are npm run bench's):
+// which of Node's modules a registry read and the credential helper load, and V8's code cache that
+// bin/load-bundle.cjs keeps per user.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACRX_BIN, isolatedEnv } from '../support/cli.js';
+import { HELPER_BIN } from '../support/helper-path.js';
+import { startRegistry, type RunningRegistry } from '../support/registry.js';
+import { pushImage } from '../support/seed.js';
+import { missingToolMessage, requireBinary } from '../support/tools.js';
+
+const missing = !requireBinary('docker-registry');
+if (missing && process.env.CI === 'true') throw new Error(missingToolMessage('docker-registry'));
+
+const RECORDER = fileURLToPath(new URL('../support/record-modules.cjs', import.meta.url));
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'acrx-startup-'));
+});
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Node's built-in modules the process loaded, as process.moduleLoadList names them ('NativeModule http'). */
+  modules: string[];
+}
+
+let runs = 0;
+function run(bin: string, args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Run {
+  const modulesFile = join(scratch, `modules-${++runs}`);
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    env: isolatedEnv({ NODE_OPTIONS: `--require ${RECORDER}`, ACRX_TEST_MODULES_FILE: modulesFile, ...env }),
+    input,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, modules: readFileSync(modulesFile, 'utf8').split('\n') };
+}
+
+const NEVER_FOR_A_PLAIN_READ = ['http', 'https', 'http2', 'tls', 'crypto', 'child_process', 'readline', 'zlib'];
+
+describe.skipIf(missing)('a registry read over plain HTTP', () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry();
+    await pushImage(registry.url, 'hello', { tags: ['v1', 'v2'] });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it("loads none of Node's HTTP, TLS, crypto or child-process modules (undici speaks HTTP/1.1 on net)", () => {
+    const read = run(ACRX_BIN, ['repository', 'show-tags', '-n', registry.host, '--repository', 'hello']);
+    expect(read.status).toBe(0);
+    expect(JSON.parse(read.stdout)).toEqual(['v1', 'v2']);
+    expect(read.modules).toContain('NativeModule net');
+    for (const name of NEVER_FOR_A_PLAIN_READ) expect(read.modules).not.toContain(`NativeModule ${name}`);
+  });
+
+  it('nor does a manifest read, whose digest loads crypto only once it is computed', () => {
+    const read = run(ACRX_BIN, ['repository', 'show-manifests', '-n', registry.host, '--repository', 'hello']);
+    expect(read.status).toBe(0);
+    expect(read.modules).toContain('NativeModule crypto');
+    for (const name of NEVER_FOR_A_PLAIN_READ.filter((module) => module !== 'crypto')) expect(read.modules).not.toContain(`NativeModule ${name}`);
+  });
+});
+
+describe('the credential helper answering get from its own store', () => {
+  it("loads none of Node's HTTP, TLS, crypto or child-process modules (stdin, a pipe, is its only socket)", () => {
+    const home = mkdtempSync(join(scratch, 'helper-'));
+    const env = { XDG_CONFIG_HOME: home };
+    const stored = run(HELPER_BIN, ['store'], env, JSON.stringify({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' }));
+    expect(stored.status).toBe(0);
+    const got = run(HELPER_BIN, ['get'], env, 'registry.local');
+    expect(JSON.parse(got.stdout)).toMatchObject({ Username: 'bob', Secret: 's3cret' });
+    for (const name of NEVER_FOR_A_PLAIN_READ) expect(got.modules).not.toContain(`NativeModule ${name}`);
+  });
+});
+
+describe("V8's code cache of the bundle", () => {
+  const cacheFiles = (cacheHome: string): string[] => {
+    try {
+      return readdirSync(join(cacheHome, 'acrx')).sort();
+    } catch {
+      return [];
+    }
+  };
+
+  it('is written by the first successful run of a command, taken by the next, and kept apart per command', () => {
+    const cacheHome = mkdtempSync(join(scratch, 'cache-'));
+    const env = { XDG_CACHE_HOME: cacheHome };
+    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
+    const [made, ...others] = cacheFiles(cacheHome);
+    expect(others).toEqual([]);
+    expect(made).toMatch(new RegExp(`^acrx\\.configure\\.[0-9a-z]+\\.${process.version.replace(/\./g, '\\.')}\\.${process.arch}\\.v8cache$`));
+    const first = statSync(join(cacheHome, 'acrx', made as string));
+    expect(first.mode & 0o777).toBe(0o600);
+    expect(statSync(join(cacheHome, 'acrx')).mode & 0o777).toBe(0o700);
+
+    // Taken, not remade: the file stays as it was.
+    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
+    expect(statSync(join(cacheHome, 'acrx', made as string)).mtimeMs).toBe(first.mtimeMs);
+
+    expect(run(ACRX_BIN, ['login', '--help'], { ...env }).status).toBe(0); // stored help: no bundle, no cache
+    expect(cacheFiles(cacheHome)).toEqual([made]);
+  });
+
+  it('that V8 rejects (another build, a damaged file) is made anew, and the run does not suffer', () => {
+    const cacheHome = mkdtempSync(join(scratch, 'cache-'));
+    const env = { XDG_CACHE_HOME: cacheHome };
+    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
+    const [made] = cacheFiles(cacheHome);
+    const file = join(cacheHome, 'acrx', made as string);
+    const good = readFileSync(file);
+    writeFileSync(file, Buffer.alloc(good.length, 0x5a));
+    const again = run(ACRX_BIN, ['configure'], env);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe(run(ACRX_BIN, ['configure'], { NODE_DISABLE_COMPILE_CACHE: '1' }).stdout);
+    expect(readFileSync(file).equals(Buffer.alloc(good.length, 0x5a))).toBe(false);
+  });
+
+  it('is not written by a run that fails, nor with NODE_DISABLE_COMPILE_CACHE=1', () => {
+    const cacheHome = mkdtempSync(join(scratch, 'cache-'));
+    expect(run(ACRX_BIN, ['configure', '--defaults', 'nonsense'], { XDG_CACHE_HOME: cacheHome }).status).toBe(2);
+    expect(run(ACRX_BIN, ['configure'], { XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '1' }).status).toBe(0);
+    expect(cacheFiles(cacheHome)).toEqual([]);
+  });
+});

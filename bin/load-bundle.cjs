@@ -3,11 +3,13 @@
 // skips that. Node 22.1+ has such a cache built in (module.enableCompileCache); Node 20 does not, so
 // this does the same for the one file that matters, on every Node version.
 //
-// The cache is per user ($XDG_CACHE_HOME/acrx, else ~/.cache/acrx), one file per program and command
-// word, written once by the first run of that command that succeeds: it then holds the functions that
-// command compiled. V8 rejects a cache made by another Node version, build or V8 flags; it is then made
-// anew. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off. Any failure to read or write
-// it only costs the time it would have saved.
+// The cache is per user ($XDG_CACHE_HOME/acrx, else ~/.cache/acrx), one file per program, command word
+// and installation, written once by the first run of that command that succeeds: it then holds the
+// functions that command compiled. V8 rejects a cache made by another Node version, build or V8 flags; it is then made
+// anew. V8's flags are part of that check: a program sets the ones it always wants before loading its
+// bundle (bin/acrx.cjs), and a run that sets one later leaves a cache the next run remakes.
+// NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off. Any failure to read or write it only
+// costs the time it would have saved.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,7 +21,6 @@ const { createRequire, wrap } = require('node:module');
  * verb); a run that exits with another code than 0 leaves no cache behind (it may have been a typo).
  */
 function loadBundle(name, word) {
-  useBaselineWasm();
   const file = path.join(__dirname, '..', 'dist', `${name}.cjs`);
   // esbuild writes ASCII (it escapes the rest), which latin1 reads without UTF-8's decoding pass.
   const source = fs.readFileSync(file, 'latin1');
@@ -42,14 +43,6 @@ function loadBundle(name, word) {
   return module.exports;
 }
 
-// undici parses HTTP/1.1 with llhttp compiled to WebAssembly. V8's optimizing tier would spend ~35 MB of
-// memory and tens of milliseconds of every start compiling it, for a command line's few hundred
-// responses, which the baseline compiler parses about as fast. Set before the bundle is compiled: V8
-// takes a code cache only in a process with the flags it was made with.
-function useBaselineWasm() {
-  require('node:v8').setFlagsFromString('--liftoff-only');
-}
-
 function cachePath(file, name, word) {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
@@ -57,12 +50,20 @@ function cachePath(file, name, word) {
     const base = process.env.XDG_CACHE_HOME || path.join(home, '.cache');
     const stat = fs.statSync(file);
     const key = /^[a-z][a-z-]{0,40}$/.test(word ?? '') ? word : 'other';
-    // The bundle's size and time tell one build from another without reading it twice.
+    // Where the bundle is tells one installation from another (each keeps its own caches); its size and
+    // time tell one build from the next without reading it twice.
     const build = `${stat.size.toString(36)}${Math.trunc(stat.mtimeMs).toString(36)}`;
-    return path.join(base, 'acrx', `${name}.${key}.${build}.${process.version}.${process.arch}.v8cache`);
+    return path.join(base, 'acrx', `${name}.${key}.${hashOf(file)}.${build}.${process.version}.${process.arch}.v8cache`);
   } catch {
     return undefined;
   }
+}
+
+// FNV-1a, 32 bits: a short stable name for a path (not a defence against anything).
+function hashOf(text) {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return (hash >>> 0).toString(36);
 }
 
 function readIfPresent(file) {
@@ -81,7 +82,8 @@ function writeCache(file, script) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temp, file);
-    const prefix = path.basename(file).split('.').slice(0, 2).join('.');
+    // name.word.installation: the same command of the same installation, an older build.
+    const prefix = path.basename(file).split('.').slice(0, 3).join('.');
     for (const old of fs.readdirSync(dir)) {
       if (old !== path.basename(file) && old.startsWith(`${prefix}.`) && old.endsWith('.v8cache')) fs.rmSync(path.join(dir, old), { force: true });
     }

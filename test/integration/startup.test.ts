@@ -1,8 +1,8 @@
 // What a short command costs at start-up, as far as a test can hold it (the times are npm run bench's):
 // which of Node's modules a registry read and the credential helper load, and V8's code cache that
 // bin/load-bundle.cjs keeps per user.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,29 @@ describe('the credential helper answering get from its own store', () => {
   });
 });
 
+describe('the credential helper reading its payload', () => {
+  it('reads a non-blocking stdin with nothing in it yet as a stream, as it comes', async () => {
+    const home = mkdtempSync(join(scratch, 'helper-'));
+    const env = { XDG_CONFIG_HOME: home };
+    expect(run(HELPER_BIN, ['store'], env, JSON.stringify({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' })).status).toBe(0);
+    const fifo = join(scratch, `fifo-${++runs}`);
+    execFileSync('mkfifo', [fifo]);
+    // O_NONBLOCK is shared with the child through the inherited descriptor: its first read finds EAGAIN.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY);
+    const child = spawn(process.execPath, [HELPER_BIN, 'get'], { env: isolatedEnv(env), stdio: [reader, 'pipe', 'pipe'] });
+    closeSync(reader);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writeSync(writer, 'registry.local\n');
+    closeSync(writer);
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' });
+  });
+});
+
 describe("V8's code cache of the bundle", () => {
   const cacheFiles = (cacheHome: string): string[] => {
     try {
@@ -100,7 +123,7 @@ describe("V8's code cache of the bundle", () => {
     expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
     const [made, ...others] = cacheFiles(cacheHome);
     expect(others).toEqual([]);
-    expect(made).toMatch(new RegExp(`^acrx\\.configure\\.[0-9a-z]+\\.${process.version.replace(/\./g, '\\.')}\\.${process.arch}\\.v8cache$`));
+    expect(made).toMatch(new RegExp(`^acrx\\.configure\\.[0-9a-z]+\\.[0-9a-z]+\\.${process.version.replace(/\./g, '\\.')}\\.${process.arch}\\.v8cache$`));
     const first = statSync(join(cacheHome, 'acrx', made as string));
     expect(first.mode & 0o777).toBe(0o600);
     expect(statSync(join(cacheHome, 'acrx')).mode & 0o777).toBe(0o700);

@@ -1,8 +1,8 @@
 // What a short command costs at start-up, as far as a test can hold it (the times are npm run bench's):
 // which of Node's modules a registry read and the credential helper load, and V8's code cache that
 // bin/load-bundle.cjs keeps per user.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,20 +90,18 @@ describe('the credential helper reading its payload', () => {
     const home = mkdtempSync(join(scratch, 'helper-'));
     const env = { XDG_CONFIG_HOME: home };
     expect(run(HELPER_BIN, ['store'], env, JSON.stringify({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' })).status).toBe(0);
-    const fifo = join(scratch, `fifo-${++runs}`);
-    execFileSync('mkfifo', [fifo]);
-    // O_NONBLOCK is shared with the child through the inherited descriptor: its first read finds EAGAIN.
-    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    const writer = openSync(fifo, constants.O_WRONLY);
-    const child = spawn(process.execPath, [HELPER_BIN, 'get'], { env: isolatedEnv(env), stdio: [reader, 'pipe', 'pipe'] });
-    closeSync(reader);
+    // Node's own child processes always get blocking stdio, so perl (Essential on Debian and Ubuntu) sets
+    // O_NONBLOCK on the pipe and becomes the helper: its first read of fd 0 finds EAGAIN.
+    const setNonBlocking = 'use Fcntl; my $flags = fcntl(STDIN, F_GETFL, 0); fcntl(STDIN, F_SETFL, $flags | O_NONBLOCK) or die; exec @ARGV';
+    const child = spawn('perl', ['-e', setNonBlocking, process.execPath, HELPER_BIN, 'get'], { env: isolatedEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    writeSync(writer, 'registry.local\n');
-    closeSync(writer);
-    expect(await exited).toBe(0);
+    child.stdin.end('registry.local\n');
+    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(stdout)).toMatchObject({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' });
   });
 });

@@ -4,12 +4,13 @@
 // this does the same for the one file that matters, on every Node version.
 //
 // The cache is per user ($XDG_CACHE_HOME/acrx, else ~/.cache/acrx), one file per program, command word
-// and installation, written once by the first run of that command that succeeds: it then holds the
-// functions that command compiled. V8 rejects a cache made by another Node version, build or V8 flags; it is then made
-// anew. V8's flags are part of that check: a program sets the ones it always wants before loading its
-// bundle (bin/acrx.cjs), and a run that sets one later leaves a cache the next run remakes.
-// NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off. Any failure to read or write it only
-// costs the time it would have saved.
+// and installation, written by the first run of that command that succeeds: it then holds the functions
+// that command compiled. V8 takes a cache only from the same Node version, the same source and the same
+// V8 flags, and otherwise rejects it, which makes it anew: a program sets the flags it always wants
+// before loading its bundle (bin/acrx.cjs). Compiled code runs as the user's own, so a cache file or
+// directory that another user owns, or that others may write to, is never read or written.
+// NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off. A failure to read or write the cache
+// only costs the time it would have saved.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,7 +26,7 @@ function loadBundle(name, word) {
   // esbuild writes ASCII (it escapes the rest), which latin1 reads without UTF-8's decoding pass.
   const source = fs.readFileSync(file, 'latin1');
   const cacheFile = cachePath(file, name, word);
-  const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
+  const cachedData = cacheFile === undefined ? undefined : readOwnFile(cacheFile);
   const script = new vm.Script(wrap(source), {
     filename: file,
     // No importModuleDynamically: Node 20 allows import() in a vm script only behind an experimental
@@ -47,15 +48,27 @@ function cachePath(file, name, word) {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
     const home = process.env.HOME || process.env.USERPROFILE || require('node:os').homedir();
-    const base = process.env.XDG_CACHE_HOME || path.join(home, '.cache');
+    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'acrx');
+    if (!safeToUse(dir, true)) return undefined;
     const stat = fs.statSync(file);
     const key = /^[a-z][a-z-]{0,40}$/.test(word ?? '') ? word : 'other';
     // Where the bundle is tells one installation from another (each keeps its own caches); its size and
     // time tell one build from the next without reading it twice.
     const build = `${stat.size.toString(36)}${Math.trunc(stat.mtimeMs).toString(36)}`;
-    return path.join(base, 'acrx', `${name}.${key}.${hashOf(file)}.${build}.${process.version}.${process.arch}.v8cache`);
+    return path.join(dir, `${name}.${key}.${hashOf(file)}.${build}.${process.version}.${process.arch}.v8cache`);
   } catch {
     return undefined;
+  }
+}
+
+// Owned by this user and writable by no one else; a directory that is not there yet will be made so.
+function safeToUse(target, missingIsSafe) {
+  if (typeof process.getuid !== 'function') return true;
+  try {
+    const stat = fs.statSync(target);
+    return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+  } catch (error) {
+    return missingIsSafe && error.code === 'ENOENT';
   }
 }
 
@@ -66,9 +79,16 @@ function hashOf(text) {
   return (hash >>> 0).toString(36);
 }
 
-function readIfPresent(file) {
+function readOwnFile(file) {
   try {
-    return fs.readFileSync(file);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const stat = fs.fstatSync(fd);
+      if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return undefined;
+      return fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return undefined;
   }
@@ -80,6 +100,7 @@ function writeCache(file, script) {
   const temp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!safeToUse(dir, false)) return;
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temp, file);
     // name.word.installation: the same command of the same installation, an older build.

@@ -1,13 +1,13 @@
 // docker-credential-acrx: the docker credential-helper protocol (docker-credential-helpers), spoken
 // exactly: one verb as the argument, the payload on stdin, answers and errors on stdout, exit 1 on error.
 // For ACR hosts `get` answers with a fresh ACR refresh token from Microsoft Entra ID (`<token>` user).
-import { readFileSync } from 'node:fs';
 import { normalizeServer, TOKEN_USERNAME_MARKER } from '../auth/docker-config.js';
 import { CredentialHelperError, CredentialsNotFoundError } from '../errors.js';
 import { isAcrLoginServer } from '../reference/login-server.js';
 import type { Connection } from '../transport/index.js';
 import { useBaselineWasm } from '../util/wasm-baseline.js';
 import { packageVersion, userAgent } from '../version.js';
+import { directStdout, standardInput } from './process-io.js';
 import { readStore, updateStore, type StoredSecret } from './store.js';
 
 const NAME = 'docker-credential-acrx';
@@ -131,24 +131,9 @@ async function acrRefreshToken(loginServer: string, env: NodeJS.ProcessEnv): Pro
 }
 
 export async function runHelperProcess(): Promise<void> {
-  const code = await helperMain(process.argv.slice(2), { stdout: process.stdout, stdin: standardInput(), env: process.env });
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  const stdout = directStdout();
+  const code = await helperMain(process.argv.slice(2), { stdout, stdin: standardInput(), env: process.env });
+  await stdout.flushed();
   process.exit(code);
 }
 
-/**
- * The payload docker pipes in, read from fd 0 at once: process.stdin would first build a stream over a
- * socket (~4 ms, much of a `get`). A descriptor that cannot be read that way (one left non-blocking by
- * the caller) is read as a stream.
- */
-async function* standardInput(): AsyncGenerator<Buffer> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    yield* process.stdin as AsyncIterable<Buffer>;
-    return;
-  }
-  yield bytes;
-}

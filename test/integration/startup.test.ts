@@ -2,7 +2,7 @@
 // which of Node's modules a registry read and the credential helper load, and V8's code cache that
 // bin/load-bundle.cjs keeps per user.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,6 +106,27 @@ describe('the credential helper reading its payload', () => {
   });
 });
 
+describe('the credential helper writing its answer', () => {
+  it('finishes an answer larger than a full non-blocking pipe through a stream, whole', () => {
+    const home = mkdtempSync(join(scratch, 'helper-'));
+    const servers = Object.fromEntries(Array.from({ length: 3_000 }, (_, index) => [`registry-${index}.example`, { Username: `user-${index}`, Secret: 's' }]));
+    mkdirSync(join(home, 'acrx'), { recursive: true });
+    writeFileSync(join(home, 'acrx', 'credentials.json'), JSON.stringify({ servers }));
+    // perl sets O_NONBLOCK on stdout and becomes the helper; the reader waits before reading, so the
+    // answer (~100 KB) fills the pipe (64 KB) and writing it at once finds EAGAIN.
+    const setNonBlocking = 'use Fcntl; my $flags = fcntl(STDOUT, F_GETFL, 0); fcntl(STDOUT, F_SETFL, $flags | O_NONBLOCK) or die; exec @ARGV';
+    const result = spawnSync('sh', ['-c', 'perl -e "$1" "$2" "$3" list | { sleep 0.5; cat; }', 'sh', setNonBlocking, process.execPath, HELPER_BIN], {
+      env: isolatedEnv({ XDG_CONFIG_HOME: home }),
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const listed = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(listed)).toHaveLength(3_000);
+    expect(listed['registry-2999.example']).toBe('user-2999');
+  });
+});
+
 describe("V8's code cache of the bundle", () => {
   const cacheFiles = (cacheHome: string): string[] => {
     try {
@@ -146,6 +167,26 @@ describe("V8's code cache of the bundle", () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toBe(run(ACRX_BIN, ['configure'], { NODE_DISABLE_COMPILE_CACHE: '1' }).stdout);
     expect(readFileSync(file).equals(Buffer.alloc(good.length, 0x5a))).toBe(false);
+  });
+
+  it('that others may write to is neither taken nor kept; in a directory others may write to, none is', () => {
+    const cacheHome = mkdtempSync(join(scratch, 'cache-'));
+    const env = { XDG_CACHE_HOME: cacheHome };
+    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
+    const [made] = cacheFiles(cacheHome);
+    const file = join(cacheHome, 'acrx', made as string);
+    // A good cache, but writable by anyone: were it read, V8 would take it and the file would stay as
+    // it is; unread, the run writes one of its own in its place (a new file, mode 0600).
+    chmodSync(file, 0o666);
+    const planted = statSync(file).ino;
+    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(file).ino).not.toBe(planted);
+
+    rmSync(file);
+    chmodSync(join(cacheHome, 'acrx'), 0o777);
+    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
+    expect(cacheFiles(cacheHome)).toEqual([]);
   });
 
   it('is not written by a run that fails, nor with NODE_DISABLE_COMPILE_CACHE=1', () => {

@@ -37,11 +37,13 @@ await build({
   plugins: [startupPatches()],
 });
 
-// bin/load-bundle.cjs compiles the bundles as vm scripts, where Node 20 has no import(): none may be left.
+// bin/load-bundle.cjs compiles the bundles as vm scripts, where Node 20 has no import(): none may be
+// left. It reads them as latin1, which holds for ASCII (esbuild's default charset escapes the rest).
 for (const bundle of ['acrx', 'docker-credential-acrx']) {
   const text = readFileSync(new URL(`../dist/${bundle}.cjs`, import.meta.url), 'latin1');
   const found = /(?<![\w$.])import\(/.exec(text);
   if (found) throw new Error(`dist/${bundle}.cjs calls import() (${text.slice(found.index, found.index + 60)}): load it with require() or process.getBuiltinModule()`);
+  if (/[^\x00-\x7f]/.test(text)) throw new Error(`dist/${bundle}.cjs is not ASCII: bin/load-bundle.cjs reads it as latin1`);
 }
 
 // The --help texts bin/acrx.cjs answers from without loading the CLI.

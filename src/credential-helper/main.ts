@@ -136,4 +136,3 @@ export async function runHelperProcess(): Promise<void> {
   await stdout.flushed();
   process.exit(code);
 }
-

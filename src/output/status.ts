@@ -37,8 +37,8 @@ export function decideColors(io: { stdout: OutputStream; stderr: OutputStream; e
 
 /**
  * What colours the lines of a stream that gets colour (chalk), else undefined. chalk loads only here, and
- * only when it will paint: reading the environment and the terminal as chalk does on load costs every
- * other run ~4 ms.
+ * only when it will paint: on load it reads the environment and the terminal, ~4 ms that a run writing
+ * into a pipe would spend for nothing.
  */
 export async function painter(color: boolean): Promise<ChalkInstance | undefined> {
   return color ? new (await import('chalk')).Chalk({ level: 1 }) : undefined;

@@ -8,7 +8,7 @@ import { ConnectionError } from '../errors.js';
 import type { RegistryTarget } from '../reference/login-server.js';
 import { clientHello, isTlsAnswer } from './client-hello.js';
 
-/** How long a loopback server may take to complete a TLS handshake before it is taken for plain HTTP. */
+/** How long a loopback server may take to answer the ClientHello before it is taken for plain HTTP. */
 export const TLS_PROBE_TIMEOUT_MS = 2_000;
 
 export type TlsProbe = { tls: true } | { tls: false; reason: string };

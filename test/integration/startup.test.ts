@@ -136,6 +136,16 @@ describe("V8's code cache of the bundle", () => {
     }
   };
 
+  /** A cache home where `acrx configure` has made its cache: the file it made. */
+  const cacheMadeByConfigure = (): { cacheHome: string; env: NodeJS.ProcessEnv; file: string } => {
+    const cacheHome = mkdtempSync(join(scratch, 'cache-'));
+    const env = { XDG_CACHE_HOME: cacheHome };
+    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
+    const [made, ...others] = cacheFiles(cacheHome);
+    expect(others).toEqual([]);
+    return { cacheHome, env, file: join(cacheHome, 'acrx', made as string) };
+  };
+
   it('is written by the first successful run of a command, taken by the next, and kept apart per command', () => {
     const cacheHome = mkdtempSync(join(scratch, 'cache-'));
     const env = { XDG_CACHE_HOME: cacheHome };
@@ -156,11 +166,7 @@ describe("V8's code cache of the bundle", () => {
   });
 
   it('that V8 rejects (another build, a damaged file) is made anew, and the run does not suffer', () => {
-    const cacheHome = mkdtempSync(join(scratch, 'cache-'));
-    const env = { XDG_CACHE_HOME: cacheHome };
-    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
-    const [made] = cacheFiles(cacheHome);
-    const file = join(cacheHome, 'acrx', made as string);
+    const { cacheHome, env, file } = cacheMadeByConfigure();
     const good = readFileSync(file);
     writeFileSync(file, Buffer.alloc(good.length, 0x5a));
     const again = run(ACRX_BIN, ['configure'], env);
@@ -170,11 +176,7 @@ describe("V8's code cache of the bundle", () => {
   });
 
   it('that others may write to is neither taken nor kept; in a directory others may write to, none is', () => {
-    const cacheHome = mkdtempSync(join(scratch, 'cache-'));
-    const env = { XDG_CACHE_HOME: cacheHome };
-    expect(run(ACRX_BIN, ['configure'], env).status).toBe(0);
-    const [made] = cacheFiles(cacheHome);
-    const file = join(cacheHome, 'acrx', made as string);
+    const { cacheHome, env, file } = cacheMadeByConfigure();
     // A good cache, but writable by anyone: were it read, V8 would take it and the file would stay as
     // it is; unread, the run writes one of its own in its place (a new file, mode 0600).
     chmodSync(file, 0o666);

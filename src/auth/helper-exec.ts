@@ -1,6 +1,7 @@
 // Talks to a docker credential helper (`docker-credential-NAME`) per the docker-credential-helpers
 // protocol: one verb as the argument, the payload on stdin, the answer (or the error) on stdout.
 import { CredentialHelperError, CredentialsNotFoundError } from '../errors.js';
+import { builtin } from '../util/builtin.js';
 
 const HELPER_TIMEOUT_MS = 30_000;
 
@@ -14,7 +15,7 @@ export interface HelperCredential {
 export async function runHelper(name: string, verb: 'get' | 'store' | 'erase' | 'list', input: string, env: NodeJS.ProcessEnv): Promise<string> {
   const program = `docker-credential-${name}`;
   // Loaded on first use: most runs never start a helper.
-  const { spawn } = process.getBuiltinModule('node:child_process');
+  const { spawn } = builtin('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(program, [verb], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: HELPER_TIMEOUT_MS });
     let stdout = '';

@@ -2,6 +2,7 @@
 // before any request, so nothing is read or deleted when the answer cannot be asked for.
 import type { Readable, Writable } from 'node:stream';
 import { CancelledError, InterruptedError, UsageError } from '../errors.js';
+import { builtin } from '../util/builtin.js';
 import type { CommandContext } from './context.js';
 
 export function ensureCanConfirm(context: Pick<CommandContext, 'io'>, yes: boolean): void {
@@ -17,7 +18,7 @@ export async function confirm(context: CommandContext, statement: string, questi
     return;
   }
   ensureCanConfirm(context, yes);
-  const { createInterface } = process.getBuiltinModule('node:readline/promises');
+  const { createInterface } = builtin('node:readline/promises');
   const prompt = createInterface({ input: context.io.stdin as Readable, output: context.io.stderr as unknown as Writable, terminal: true });
   try {
     let answer: string;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { BodyReadError, ConfigFileError, ConnectionError, RegistryError, TimeLimitError } from '../errors.js';
+import { builtin } from '../util/builtin.js';
 import { BODY_LIMITS, isStreamBody, type HttpRequest, type HttpResponse, type Transport } from './types.js';
 import { Agent, EnvHttpProxyAgent } from './undici.js';
 
@@ -57,7 +58,7 @@ export function createDispatcher(options: ConnectionOptions = {}): Dispatcher {
 // Passing `ca` replaces Node's default roots, so the defaults and NODE_EXTRA_CA_CERTS are added back.
 // node:tls loads here, not with the module: a plain-HTTP registry never needs it.
 function trustedCertificates(extraCa: string, env: NodeJS.ProcessEnv): string[] {
-  const { rootCertificates } = process.getBuiltinModule('node:tls');
+  const { rootCertificates } = builtin('node:tls');
   const file = env.NODE_EXTRA_CA_CERTS;
   if (!file) return [...rootCertificates, extraCa];
   try {

@@ -1,11 +1,12 @@
 import type { Hash } from 'node:crypto';
+import { builtin } from './builtin.js';
 
 /**
  * crypto's createHash, with node:crypto loaded on the first digest rather than with the registry
  * client: a command that only lists (most of them) never computes one, and the load is ~4 ms.
  */
 export function createHasher(algorithm: string): Hash {
-  return process.getBuiltinModule('node:crypto').createHash(algorithm);
+  return builtin('node:crypto').createHash(algorithm);
 }
 
 const NODE_ALGORITHMS: Record<string, string> = { sha256: 'sha256', sha512: 'sha512' };

@@ -73,12 +73,24 @@ describe.skipIf(missing)('a registry read over plain HTTP', () => {
   });
 });
 
+/** An XDG_CONFIG_HOME whose helper store holds bob's credential for registry.local. */
+function helperWithBob(): NodeJS.ProcessEnv {
+  const env = { XDG_CONFIG_HOME: mkdtempSync(join(scratch, 'helper-')) };
+  expect(run(HELPER_BIN, ['store'], env, JSON.stringify({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' })).status).toBe(0);
+  return env;
+}
+
+/**
+ * A perl program that sets O_NONBLOCK on one of its standard handles and becomes the command after it:
+ * Node's own child processes always get blocking stdio, and perl is Essential on Debian and Ubuntu.
+ */
+function nonBlocking(handle: 'STDIN' | 'STDOUT'): string {
+  return `use Fcntl; my $flags = fcntl(${handle}, F_GETFL, 0); fcntl(${handle}, F_SETFL, $flags | O_NONBLOCK) or die; exec @ARGV`;
+}
+
 describe('the credential helper answering get from its own store', () => {
   it("loads none of Node's HTTP, TLS, crypto or child-process modules (stdin, a pipe, is its only socket)", () => {
-    const home = mkdtempSync(join(scratch, 'helper-'));
-    const env = { XDG_CONFIG_HOME: home };
-    const stored = run(HELPER_BIN, ['store'], env, JSON.stringify({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' }));
-    expect(stored.status).toBe(0);
+    const env = helperWithBob();
     const got = run(HELPER_BIN, ['get'], env, 'registry.local');
     expect(JSON.parse(got.stdout)).toMatchObject({ Username: 'bob', Secret: 's3cret' });
     for (const name of NEVER_FOR_A_PLAIN_READ) expect(got.modules).not.toContain(`NativeModule ${name}`);
@@ -87,13 +99,9 @@ describe('the credential helper answering get from its own store', () => {
 
 describe('the credential helper reading its payload', () => {
   it('reads a non-blocking stdin with nothing in it yet as a stream, as it comes', async () => {
-    const home = mkdtempSync(join(scratch, 'helper-'));
-    const env = { XDG_CONFIG_HOME: home };
-    expect(run(HELPER_BIN, ['store'], env, JSON.stringify({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' })).status).toBe(0);
-    // Node's own child processes always get blocking stdio, so perl (Essential on Debian and Ubuntu) sets
-    // O_NONBLOCK on the pipe and becomes the helper: its first read of fd 0 finds EAGAIN.
-    const setNonBlocking = 'use Fcntl; my $flags = fcntl(STDIN, F_GETFL, 0); fcntl(STDIN, F_SETFL, $flags | O_NONBLOCK) or die; exec @ARGV';
-    const child = spawn('perl', ['-e', setNonBlocking, process.execPath, HELPER_BIN, 'get'], { env: isolatedEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = helperWithBob();
+    // The helper's first read of fd 0 finds EAGAIN: nothing is written for a while.
+    const child = spawn('perl', ['-e', nonBlocking('STDIN'), process.execPath, HELPER_BIN, 'get'], { env: isolatedEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -112,10 +120,9 @@ describe('the credential helper writing its answer', () => {
     const servers = Object.fromEntries(Array.from({ length: 3_000 }, (_, index) => [`registry-${index}.example`, { Username: `user-${index}`, Secret: 's' }]));
     mkdirSync(join(home, 'acrx'), { recursive: true });
     writeFileSync(join(home, 'acrx', 'credentials.json'), JSON.stringify({ servers }));
-    // perl sets O_NONBLOCK on stdout and becomes the helper; the reader waits before reading, so the
-    // answer (~100 KB) fills the pipe (64 KB) and writing it at once finds EAGAIN.
-    const setNonBlocking = 'use Fcntl; my $flags = fcntl(STDOUT, F_GETFL, 0); fcntl(STDOUT, F_SETFL, $flags | O_NONBLOCK) or die; exec @ARGV';
-    const result = spawnSync('sh', ['-c', 'perl -e "$1" "$2" "$3" list | { sleep 0.5; cat; }', 'sh', setNonBlocking, process.execPath, HELPER_BIN], {
+    // The reader waits before reading, so the answer (~100 KB) fills the pipe (64 KB) and writing it at
+    // once finds EAGAIN.
+    const result = spawnSync('sh', ['-c', 'perl -e "$1" "$2" "$3" list | { sleep 0.5; cat; }', 'sh', nonBlocking('STDOUT'), process.execPath, HELPER_BIN], {
       env: isolatedEnv({ XDG_CONFIG_HOME: home }),
       encoding: 'utf8',
       maxBuffer: 1 << 24,

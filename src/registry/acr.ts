@@ -17,7 +17,6 @@ import {
   type TagAttributes,
 } from './attributes.js';
 import type { TimeOrder } from './ordering.js';
-import { sendDelete } from './delete-recheck.js';
 import { listPaged } from './paging.js';
 import { repositoryScope } from './scope.js';
 
@@ -159,8 +158,8 @@ export class AcrClient {
       ...(body ? { body: JSON.stringify(body) } : {}),
       ...(this.signal ? { signal: this.signal } : {}),
     };
-    const response = method === 'DELETE' ? await sendDelete(request, this.transport, () => this.isGone(request, repository, subject)) : await this.transport(request);
-    if (response === 'gone') return {};
+    // A DELETE whose answer was lost or busy is repeated only while the item is still there.
+    const response = await this.transport(method === 'DELETE' ? { ...request, alreadyDone: () => this.isGone(request, repository, subject) } : request);
     if (!isSuccess(response.status)) throw await errorFromResponse(request, response, subject);
     const text = (await response.text()).trim();
     if (!text) return {};

@@ -16,7 +16,6 @@ import { MANIFEST_ACCEPT } from './media-types.js';
 import { listNames, listPaged } from './paging.js';
 import { referrersTag } from './referrers.js';
 import { CATALOG_SCOPE, repositoryScope } from './scope.js';
-import { sendDelete } from './delete-recheck.js';
 import { pushBlob, type BlobPushOptions, type BlobPushOutcome } from './upload.js';
 
 export interface Descriptor {
@@ -277,7 +276,8 @@ export class RegistryClient {
   private async delete(repository: string, reference: string, subject: string, refusal: (said: string) => string, remedy?: Remedy): Promise<void> {
     const url = new URL(`/v2/${repository}/manifests/${reference}`, this.base);
     const request: HttpRequest = { method: 'DELETE', url, headers: { accept: 'application/json' }, scopes: [repositoryScope(repository, ['delete'])] };
-    const response = await sendDelete(request, (delete_) => this.send(delete_), async () => {
+    // A lost or busy answer is not answered by a blind repeat: gone already means done.
+    const alreadyDone = async (): Promise<boolean> => {
       try {
         await this.resolveManifest(isDigest(reference) ? { repository, digest: reference } : { repository, tag: reference });
         return false;
@@ -285,8 +285,9 @@ export class RegistryClient {
         if (error instanceof NotFoundError) return true;
         throw error;
       }
-    });
-    if (response === 'gone' || isSuccess(response.status)) return response === 'gone' ? undefined : response.discard();
+    };
+    const response = await this.send({ ...request, alreadyDone });
+    if (isSuccess(response.status)) return response.discard();
     const entries = await readOciErrors(response);
     const codes = new Set(entries.map((entry) => entry.code));
     // Locks (ACR) are the registry's own message; 405/UNSUPPORTED, or a 400 for a tag, is delete not offered.

@@ -1,4 +1,5 @@
 // Retries idempotent requests on 408/429/5xx and dropped connections, with backoff and Retry-After.
+import { Readable } from 'node:stream';
 import { ConnectionError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from './types.js';
 
@@ -30,7 +31,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 // Safe to send again blindly: reads, and a PUT of the same manifest bytes. A DELETE is not: the repeat
-// of one whose answer was lost is answered 404; the client checks whether the item is gone instead.
+// of one whose answer was lost is answered 404; it is repeated only after `alreadyDone` said no.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT']);
 // A stalled server is asked once more, not three times: the command ends within about two timeouts.
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
@@ -39,7 +40,7 @@ const STALL_RETRIES = 1;
 export function retryTransport(next: Transport, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Transport {
   const sleep = policy.sleep ?? abortableSleep;
   return async (request: HttpRequest): Promise<HttpResponse> => {
-    const retryable = request.idempotent ?? IDEMPOTENT.has(request.method);
+    const retryable = request.idempotent ?? (IDEMPOTENT.has(request.method) || request.alreadyDone !== undefined);
     let stalls = 0;
     for (let attempt = 0; ; attempt++) {
       let response: HttpResponse;
@@ -48,6 +49,7 @@ export function retryTransport(next: Transport, policy: RetryPolicy = DEFAULT_RE
       } catch (error) {
         if (!retryable || !isTransientError(error) || attempt >= policy.retries) throw error;
         if (isStall(error) && ++stalls > STALL_RETRIES) throw error;
+        if (await request.alreadyDone?.()) return doneAlready(request.url);
         await sleep(backoffDelay(policy, attempt), request.signal);
         continue;
       }
@@ -55,8 +57,25 @@ export function retryTransport(next: Transport, policy: RetryPolicy = DEFAULT_RE
       const retryAfter = parseRetryAfter(response.headers['retry-after']);
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return response;
       await response.discard();
+      if (await request.alreadyDone?.()) return doneAlready(request.url);
       await sleep(retryAfter ?? backoffDelay(policy, attempt), request.signal);
     }
+  };
+}
+
+/** The registry's answer, had it not been lost, to a request whose effect is there already: 204, no body. */
+function doneAlready(url: URL): HttpResponse {
+  const empty = Buffer.alloc(0);
+  return {
+    status: 204,
+    headers: {},
+    url,
+    bytes: async () => empty,
+    text: async () => '',
+    json: async () => undefined,
+    excerpt: async () => empty,
+    stream: () => Readable.from([]),
+    discard: async () => undefined,
   };
 }
 

@@ -26,10 +26,17 @@ export interface HttpRequest {
   /** The /v2/ ping: the auth layer learns the challenge from a 401 but does not answer it. */
   probe?: boolean;
   /**
-   * Whether the retry layer may send it again; by default GET, HEAD, PUT and DELETE. A blob upload's
-   * PUT moves the upload session, so it is not: the upload recovers by asking the registry where it is.
+   * Whether the retry layer may send it again; by default GET, HEAD and PUT, and a request with
+   * `alreadyDone`. A blob upload's PUT moves the upload session, so it is not: the upload recovers by
+   * asking the registry where it is.
    */
   idempotent?: boolean;
+  /**
+   * For a request that must not be sent again blindly (a DELETE, whose repeat after a lost answer is
+   * answered 404): asked before each repeat whether the first already took effect. When it did, the
+   * retry layer answers for the registry with an empty 204.
+   */
+  alreadyDone?: () => Promise<boolean>;
   signal?: AbortSignal;
 }
 

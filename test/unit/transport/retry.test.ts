@@ -54,4 +54,45 @@ describe('retry', () => {
     const transport = retryTransport(base, noSleep);
     expect((await transport({ method: 'GET', url: new URL('/x', server.url), headers: {} })).status).toBe(200);
   });
+
+  describe('a DELETE, never repeated blindly', () => {
+    it('is not repeated without a way to tell whether it took effect', async () => {
+      const server = await serve((_req, res) => sendJson(res, 503, { errors: [] }));
+      const transport = retryTransport(base, noSleep);
+      expect((await transport({ method: 'DELETE', url: new URL('/x', server.url), headers: {} })).status).toBe(503);
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('is repeated after a busy answer, as long as Retry-After says, once alreadyDone finds it still to do', async () => {
+      let calls = 0;
+      const server = await serve((_req, res) => {
+        calls++;
+        if (calls === 1) return sendJson(res, 429, { errors: [] }, { 'retry-after': '2' });
+        res.writeHead(202).end();
+      });
+      const waits: number[] = [];
+      let asked = 0;
+      const transport = retryTransport(base, { ...noSleep, sleep: async (ms) => void waits.push(ms) });
+      const alreadyDone = async (): Promise<boolean> => (asked++, false);
+      expect((await transport({ method: 'DELETE', url: new URL('/x', server.url), headers: {}, alreadyDone })).status).toBe(202);
+      expect({ deletes: server.requests.length, asked, waits }).toEqual({ deletes: 2, asked: 1, waits: [2000] });
+    });
+
+    it('whose answer was lost and whose effect is there is answered with an empty 204, not sent again', async () => {
+      const server = await serve((_req, res) => res.socket?.destroy());
+      const transport = retryTransport(base, noSleep);
+      const response = await transport({ method: 'DELETE', url: new URL('/x', server.url), headers: {}, alreadyDone: async () => true });
+      expect({ status: response.status, body: await response.text(), deletes: server.requests.length }).toEqual({ status: 204, body: '', deletes: 1 });
+    });
+
+    it('fails with the check when the check itself fails', async () => {
+      const server = await serve((_req, res) => sendJson(res, 503, { errors: [] }));
+      const transport = retryTransport(base, noSleep);
+      const failing = async (): Promise<boolean> => {
+        throw new Error('the lookup failed');
+      };
+      await expect(transport({ method: 'DELETE', url: new URL('/x', server.url), headers: {}, alreadyDone: failing })).rejects.toThrow('the lookup failed');
+      expect(server.requests).toHaveLength(1);
+    });
+  });
 });

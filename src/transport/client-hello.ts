@@ -56,7 +56,7 @@ export function clientHello(serverName: string | undefined, random: (length: num
 /** Whether a server's first bytes are a TLS record: a handshake (its ServerHello) or an alert. */
 export function isTlsAnswer(first: Buffer): boolean {
   const type = first[0];
-  return first.length >= 3 && (type === HANDSHAKE_RECORD || type === 0x15) && first[1] === 0x03 && (first[2] ?? 0xff) <= 0x04;
+  return first.length >= 3 && (type === HANDSHAKE_RECORD || type === 0x15) && first[1] === 0x03 && (first[2] as number) <= 0x04;
 }
 
 function extension(type: number, data: number[]): number[] {

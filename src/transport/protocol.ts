@@ -4,19 +4,18 @@
 // acrx will not trust, even with an alert) gets HTTPS: a downgrade is never chosen for a server that
 // speaks TLS.
 import { connect, isIP } from 'node:net';
-import { ConnectionError } from '../errors.js';
 import type { RegistryTarget } from '../reference/login-server.js';
 import { clientHello, isTlsAnswer } from './client-hello.js';
 
 /** How long a loopback server may take to answer the ClientHello before it is taken for plain HTTP. */
-export const TLS_PROBE_TIMEOUT_MS = 2_000;
+const TLS_PROBE_TIMEOUT_MS = 2_000;
 
 export type TlsProbe = { tls: true } | { tls: false; reason: string };
 
 /**
  * Runs `attempt` (the first request to the registry) over the target's protocol. For a loopback
- * registry that may use plain HTTP, a TLS handshake is tried first and decides; a server that still
- * answers the HTTPS request in plain HTTP is asked again over plain HTTP.
+ * registry that may use plain HTTP, the TLS probe decides, once: a server that answered in TLS is never
+ * asked again over plain HTTP, whatever its HTTPS answer (refused, untrusted, timed out).
  */
 export async function withProtocolFallback<T>(
   target: RegistryTarget,
@@ -31,13 +30,7 @@ export async function withProtocolFallback<T>(
     return attempt({ ...target, protocol: 'http:' });
   }
   options.debug?.(`${target.loginServer} answered a TLS handshake: using HTTPS`);
-  try {
-    return await attempt(target);
-  } catch (error) {
-    if (error instanceof ConnectionError && error.peerSpeaksPlainHttp) return attempt({ ...target, protocol: 'http:' });
-    // Refused, timed out, untrusted: asking again over the same protocol would only repeat it.
-    throw error;
-  }
+  return attempt(target);
 }
 
 /**

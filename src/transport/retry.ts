@@ -34,7 +34,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
 // of one whose answer was lost is answered 404; it is repeated only after `alreadyDone` said no.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT']);
 // A stalled server is asked once more, not three times: the command ends within about two timeouts.
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const STALL_RETRIES = 1;
 
 export function retryTransport(next: Transport, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Transport {

@@ -5,7 +5,9 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientHello, isTlsAnswer } from '../../../src/transport/client-hello.js';
-import { probeTls } from '../../../src/transport/protocol.js';
+import { ConnectionError } from '../../../src/errors.js';
+import type { RegistryTarget } from '../../../src/reference/login-server.js';
+import { probeTls, withProtocolFallback } from '../../../src/transport/protocol.js';
 import { startBasicTlsRegistry, type BasicTlsRegistry } from '../../support/auth-registries.js';
 import { startServer, type TestServer } from '../../support/http-server.js';
 import { close, listen } from '../../support/listen.js';
@@ -159,5 +161,36 @@ describe('the ClientHello', () => {
     expect(isTlsAnswer(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02]))).toBe(true);
     expect(isTlsAnswer(Buffer.from('HTTP/1.1 400 Bad Request'))).toBe(false);
     expect(isTlsAnswer(Buffer.from([0x16, 0x07, 0x03]))).toBe(false);
+  });
+});
+
+describe('the protocol a loopback registry gets', () => {
+  const loopback: RegistryTarget = { loginServer: '127.0.0.1:5000', protocol: 'https:', plainHttpFallback: true, acrApi: false };
+
+  it('is plain HTTP when the probe found no TLS, and --debug says why', async () => {
+    const lines: string[] = [];
+    const tried: string[] = [];
+    const probed = Promise.resolve({ tls: false as const, reason: 'it answered in plain HTTP' });
+    await withProtocolFallback(loopback, async (target) => void tried.push(target.protocol), { probed, debug: (line) => lines.push(line) });
+    expect(tried).toEqual(['http:']);
+    expect(lines).toEqual(['127.0.0.1:5000 did not answer a TLS handshake (it answered in plain HTTP): using plain HTTP, as for any loopback registry']);
+  });
+
+  it('is HTTPS, once and for all, when the probe found TLS: a failed HTTPS request is not asked again over plain HTTP', async () => {
+    const tried: string[] = [];
+    const plainAnswer = new ConnectionError('127.0.0.1:5000 answered HTTPS in plain HTTP', undefined, { peerSpeaksPlainHttp: true });
+    const attempt = async (target: RegistryTarget): Promise<void> => {
+      tried.push(target.protocol);
+      throw plainAnswer;
+    };
+    await expect(withProtocolFallback(loopback, attempt, { probed: Promise.resolve({ tls: true as const }) })).rejects.toBe(plainAnswer);
+    expect(tried).toEqual(['https:']);
+  });
+
+  it('is what was asked for, without a probe, for --plain-http and for hosts that are not loopback', async () => {
+    const tried: string[] = [];
+    await withProtocolFallback({ ...loopback, protocol: 'http:' }, async (target) => void tried.push(target.protocol));
+    await withProtocolFallback({ ...loopback, loginServer: 'registry.example', plainHttpFallback: false }, async (target) => void tried.push(target.protocol));
+    expect(tried).toEqual(['http:', 'https:']);
   });
 });

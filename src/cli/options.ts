@@ -100,6 +100,11 @@ export interface RegistryOptions {
   timeoutSeconds?: number;
   /** A username without a password asks for it on a terminal, as `az acr login` and `docker login` do. */
   promptForPassword?: boolean;
+  /**
+   * The login server a reference carried in front when -n/-r named the registry too: the two must mean
+   * the same registry, which resolveTarget checks once the cloud (ACRX_LOGIN_SERVER_SUFFIX) is known.
+   */
+  inReference?: { loginServer: string; text: string; what: string };
 }
 
 /** Which flag names the registry: `-n/--name` everywhere but the manifest group, which keeps az's `-r/--registry`. */

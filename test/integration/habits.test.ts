@@ -57,6 +57,15 @@ describe('full references, registry in front', () => {
     });
   });
 
+  it('--image naming the -n registry in another cloud than the configured one is a usage error, before any request', async () => {
+    const result = await runCli(['repository', 'show', '-n', 'myreg', '--image', 'myreg.azurecr.io/hello:1'], { ACRX_LOGIN_SERVER_SUFFIX: '.azurecr.cn' });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "ERROR: --image 'myreg.azurecr.io/hello:1' names the registry 'myreg.azurecr.io', but -n names 'myreg': give the registry once, or the same in both\n",
+    });
+  });
+
   it('the registry in --image wins over the configured default, which it stands in for', async () => {
     const shown = parseAzJson(await runCli(['repository', 'show', '--image', `${registry.host}/hello:v1`], { ACRX_REGISTRY: other.host })) as { digest: string };
     expect(shown.digest).toBe(hello.descriptor.digest);

@@ -51,7 +51,7 @@ function cachePath(file, name, word) {
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'acrx');
     if (!safeToUse(dir, true)) return undefined;
     const stat = fs.statSync(file);
-    const key = /^[a-z][a-z-]{0,40}$/.test(word ?? '') ? word : 'other';
+    const key = /^[a-z_][a-z_-]{0,40}$/.test(word ?? '') ? word : 'other';
     // Where the bundle is tells one installation from another (each keeps its own caches); its size and
     // time tell one build from the next without reading it twice.
     const build = `${stat.size.toString(36)}${Math.trunc(stat.mtimeMs).toString(36)}`;

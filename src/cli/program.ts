@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { packageVersion } from '../version.js';
 import { addArtifactGroup } from './artifact/index.js';
-import { addCompletionCommands } from './completion/index.js';
+import { addCompletionCommand, addLookupCommands } from './completion/index.js';
 import { addConfigureCommand } from './configure/index.js';
 import type { Io } from './context.js';
 import { addExamples, useAzHelpLayout, type Example } from './help.js';
@@ -25,7 +25,7 @@ type AddCommands = (program: Command, io: Io) => void;
 /**
  * The top-level commands each adder registers (a test holds the names to what it registers). A run
  * whose first word is one of them builds that part of the tree only: building all of it is ~4 ms of
- * every start. The completion commands read the whole tree, so they get it.
+ * every start. `acrx completion` reads the whole tree, so it gets it.
  */
 const PARTS: ReadonlyArray<{ names: readonly string[]; add: AddCommands; needsWholeTree?: true }> = [
   { names: ['repository'], add: addRepositoryGroup },
@@ -36,7 +36,8 @@ const PARTS: ReadonlyArray<{ names: readonly string[]; add: AddCommands; needsWh
   { names: ['tag'], add: addTagGroup },
   { names: ['configure'], add: addConfigureCommand },
   { names: ['version'], add: addVersionCommand },
-  { names: ['completion', '__complete'], add: addCompletionCommands, needsWholeTree: true },
+  { names: ['completion'], add: addCompletionCommand, needsWholeTree: true },
+  { names: ['__complete'], add: addLookupCommands },
 ];
 
 /** The names PARTS gives each adder, for the test that holds them to the tree. */

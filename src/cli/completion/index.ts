@@ -2,7 +2,6 @@
 // scripts' questions about the registry (repository names, tags). Only the flags are registered
 // here: the generators and the lookups load when one of these commands runs.
 import { Argument, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { RawOutput } from '../../output/raw.js';
 import { defineCommand } from '../command.js';
 import { addExamples } from '../help.js';
@@ -11,9 +10,13 @@ import { addRegistryOptions, textValue } from '../options.js';
 import type { Lookup } from './lookup.js';
 import { COMPLETION_SHELLS, type CompletionShell } from './shells.js';
 
-
-export function addCompletionCommands(program: Command, io: Io): void {
+/** `acrx completion SHELL`, which needs the whole tree built (it is made from it). */
+export function addCompletionCommand(program: Command, io: Io): void {
   completionCommand(program).register(program, io);
+}
+
+/** The hidden `acrx __complete`, run at a Tab press: it needs only itself. */
+export function addLookupCommands(program: Command, io: Io): void {
   const hidden = addExamples(program.command('__complete', { hidden: true }).description('names for the completion scripts'), [
     { summary: 'The repository names the completion scripts offer.', command: 'acrx __complete repositories -n localhost:5000' },
   ]);
@@ -34,9 +37,8 @@ function completionCommand(program: Command) {
       command.addArgument(new Argument('<shell>', 'the shell to complete in').choices(COMPLETION_SHELLS));
     },
     parse: ({ args }) => {
-      const shell = COMPLETION_SHELLS.find((name) => name === args[0]);
-      if (!shell) throw new UsageError(`argument shell: choose from ${COMPLETION_SHELLS.join(', ')}`);
-      return shell;
+      // commander's .choices() has refused any other word already.
+      return COMPLETION_SHELLS.find((name) => name === args[0]) as CompletionShell;
     },
     run: async (shell) => {
       const { completionScript } = await import('./script.js');

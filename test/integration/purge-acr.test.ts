@@ -204,7 +204,8 @@ describe.skipIf(missing.length > 0)('purge on ACR', () => {
 
     // The service received exactly the plan's deletions, and unlocks only for items marked so.
     const sent = acr.requests.slice(from).filter((r) => r.method === 'DELETE' || r.method === 'PATCH');
-    const deletes = sent.filter((r) => r.method === 'DELETE' && r.status < 300).map((r) => decodeURIComponent(r.path)).sort();
+    // Every DELETE, whatever its answer: one sent twice (its repeat answered 404) would show here.
+    const deletes = sent.filter((r) => r.method === 'DELETE').map((r) => decodeURIComponent(r.path)).sort();
     expect(deletes, 'DELETE requests').toEqual(
       [
         ...plan.tags.map((entry) => `/acr/v1/${entry.repository}/_tags/${entry.tag}`),
@@ -216,8 +217,7 @@ describe.skipIf(missing.length > 0)('purge on ACR', () => {
       ...plan.tags.filter((entry) => entry.unlock).map((entry) => `/acr/v1/${entry.repository}/_tags/${entry.tag}`),
       ...plan.manifests.filter((entry) => entry.unlock).map((entry) => `/acr/v1/${entry.repository}/_manifests/${entry.digest}`),
     ];
-    for (const path of unlocks) expect(patched.has(path), `PATCH ${path} before its deletion`).toBe(true);
-    if (unlocks.length === 0) expect([...patched]).toEqual([]);
+    expect([...patched].sort(), 'PATCH requests: an unlock for each item marked so, and nothing else').toEqual(unlocks.sort());
     for (const entry of plan.manifests) truth.remove(entry.repository, entry.digest);
     for (const entry of plan.tags) truth.untag(entry.repository, entry.tag);
     return plan;
@@ -315,8 +315,8 @@ describe.skipIf(missing.length > 0)('purge on ACR', () => {
         tags: [{ item: items.signedOld as Item, tag: 'v1', time: OLD.toISOString() }],
         manifests: [
           { item: items.signedOld as Item, reason: 'untagged' },
-          { item: signedRefs.signature, reason: ['subject-deleted', 'untagged'] },
-          { item: signedRefs.sbom, reason: ['subject-deleted', 'untagged'] },
+          { item: signedRefs.signature, reason: 'subject-deleted' },
+          { item: signedRefs.sbom, reason: 'subject-deleted' },
         ],
         protected: [
           { item: keptRefs.signature, protection: 'subject-kept' },
@@ -355,8 +355,8 @@ describe.skipIf(missing.length > 0)('purge on ACR', () => {
           { item: items.locked as Item, reason: 'untagged' },
           { item: items.lockedLeft as Item, reason: 'untagged', unlock: true },
           { item: items.referred as Item, reason: 'untagged' },
-          { item: lockedRef.signature, reason: ['subject-deleted', 'untagged'], unlock: true },
-          { item: lockedRef.sbom, reason: ['subject-deleted', 'untagged'] },
+          { item: lockedRef.signature, reason: 'subject-deleted', unlock: true },
+          { item: lockedRef.sbom, reason: 'subject-deleted' },
         ],
         protected: [],
       },

@@ -279,10 +279,10 @@ describe.skipIf(missing.length > 0)('purge on a registry without the ACR API (di
       tags: [{ item: signed.one as Item, tag: 'v1' }],
       manifests: [
         { item: signed.one as Item, reason: 'all-tags-purged' },
-        // Untagged referrers of a deleted subject under --untagged: the contract lets either reason apply.
-        { item: signedRefs.one.signature, reason: ['subject-deleted', 'untagged'] },
-        { item: signedRefs.one.sbom, reason: ['subject-deleted', 'untagged'] },
-        { item: signedRefs.one.sbomSignature as Item, reason: ['subject-deleted', 'untagged'] },
+        // Untagged referrers of a deleted subject under --untagged go as subject-deleted (README, purge).
+        { item: signedRefs.one.signature, reason: 'subject-deleted' },
+        { item: signedRefs.one.sbom, reason: 'subject-deleted' },
+        { item: signedRefs.one.sbomSignature as Item, reason: 'subject-deleted' },
         ...signedRefs.one.indexes.map((item) => ({ item, reason: 'referrers-index' as const })),
       ],
       protected: [

@@ -3,8 +3,8 @@
 // command on a 100-tag repository); a server that accepts and never answers must end the command
 // within the bound the README states (the baseline: a process that sleeps for that bound).
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeJunk } from '../test/support/junk-body.js';
+import { close, listen } from '../test/support/listen.js';
 import { rssTarget, timeTarget, type RatioRow } from './bench-report.js';
 import { compare, type Command, type SideResult } from './bench-run.js';
 
@@ -25,13 +25,7 @@ const JUNK_BYTES = 600 * 1024 * 1024;
 
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; host: string }> {
   const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, host: `127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function stop(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
+  return { server, host: `127.0.0.1:${await listen(server)}` };
 }
 
 export async function measureHostile(bench: HostileBench): Promise<RatioRow[]> {
@@ -87,7 +81,7 @@ export async function measureHostile(bench: HostileBench): Promise<RatioRow[]> {
       },
     ];
   } finally {
-    await stop(junk.server);
-    await stop(stalled.server);
+    await close(junk.server);
+    await close(stalled.server);
   }
 }

@@ -174,10 +174,10 @@ export function parseRegistryOptions(values: OptionValues, flag: RegistryFlag = 
 }
 
 /** A count given on the command line: decimal digits only, from 1 to `max`. */
-export function parseWholeNumber(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
+export function parseWholeNumber(flag: string, value: string, max = Number.MAX_SAFE_INTEGER, least = 1): number {
   const parsed = Number(value);
-  if (/^[0-9]+$/.test(value) && parsed >= 1 && parsed <= max) return parsed;
-  const expected = max !== Number.MAX_SAFE_INTEGER ? `from 1 to ${max}` : parsed > max ? `of at most ${max}` : 'of at least 1';
+  if (/^[0-9]+$/.test(value) && parsed >= least && parsed <= max) return parsed;
+  const expected = max !== Number.MAX_SAFE_INTEGER ? `from ${least} to ${max}` : parsed > max ? `of at most ${max}` : `of at least ${least}`;
   throw new UsageError(`argument ${flag}: invalid value ${quote(value)} (a whole number ${expected})`);
 }
 

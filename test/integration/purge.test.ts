@@ -28,7 +28,7 @@ import {
 } from '../support/purge-seed.js';
 import { blobsAfterGc, lostBlobs } from '../support/registry-gc.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
-import { pushManifestBytes } from '../support/seed.js';
+import { forEachLimited, pushManifestBytes } from '../support/seed.js';
 import { missingToolMessage, requireBinary } from '../support/tools.js';
 
 const missing = (['docker-registry'] as const).filter((tool) => !requireBinary(tool));
@@ -42,14 +42,6 @@ async function manifestBytes(url: string, repo: string, digest: string): Promise
   const answer = await request(`${url}/v2/${repo}/manifests/${digest}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
   if (answer.statusCode !== 200) throw new Error(`GET ${repo}@${digest} answered ${answer.statusCode}`);
   return Buffer.from(await answer.body.arrayBuffer());
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

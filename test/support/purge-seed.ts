@@ -6,7 +6,6 @@
 // it expects from what was pushed, never from acrx's own code.
 import { request, type Dispatcher } from 'undici';
 import {
-  EMPTY_DESCRIPTOR,
   MediaType,
   pushArtifact,
   pushBlob,
@@ -418,7 +417,6 @@ export async function artifact(target: SeedTarget, truth: Truth, repo: string, t
 }
 
 /** The empty config every artifact holds. */
-export const EMPTY_CONFIG: Blob = { digest: EMPTY_DESCRIPTOR.digest, size: EMPTY_DESCRIPTOR.size };
 
 // --- reading the registry directly ---------------------------------------------------------------
 

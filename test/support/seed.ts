@@ -462,7 +462,8 @@ export async function pushReferrer(registry: SeedTarget, repo: string, options: 
   return { index, referrers, referrer, replaced: { digest: replaced, deleted: !options.keepPreviousIndex } };
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** `work` on each item, at most `limit` at once. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

@@ -10,7 +10,7 @@ import type { RegistryService } from '../../registry/service/types.js';
 import { defineCommand } from '../command.js';
 import { confirm, ensureCanConfirm } from '../confirm.js';
 import type { CommandContext } from '../context.js';
-import { addRegistryOptions, flagValue, listValue, parseRegistryOptions, repeatable, textValue, type OptionValues, type RegistryOptions } from '../options.js';
+import { addRegistryOptions, flagValue, listValue, parseRegistryOptions, parseWholeNumber, repeatable, textValue, type OptionValues, type RegistryOptions } from '../options.js';
 import { purgeTable, summary, type PurgeResult } from './result.js';
 
 export interface PurgeOptions {
@@ -117,9 +117,11 @@ function parsePurgeOptions(values: OptionValues): PurgeOptions {
   const untagged = flagValue(values, 'untagged');
   const untaggedOnly = flagValue(values, 'untaggedOnly');
   if (untagged && untaggedOnly) throw new UsageError('--untagged and --untagged-only are mutually exclusive');
-  const keep = wholeNumber(values, 'keep', '--keep', 0);
+  const keepText = textValue(values, 'keep');
+  const keep = keepText === undefined ? undefined : parseWholeNumber('--keep', keepText, Number.MAX_SAFE_INTEGER, 0);
   if (keep !== undefined && untaggedOnly) throw new UsageError('--keep counts tags; it has no meaning with --untagged-only');
-  const timeout = wholeNumber(values, 'filterTimeoutSeconds', '--filter-timeout-seconds', 1) ?? 60;
+  const timeoutText = textValue(values, 'filterTimeoutSeconds');
+  const timeout = timeoutText === undefined ? 60 : parseWholeNumber('--filter-timeout-seconds', timeoutText);
   return {
     registry: parseRegistryOptions(values),
     filters,
@@ -133,15 +135,6 @@ function parsePurgeOptions(values: OptionValues): PurgeOptions {
   };
 }
 
-function wholeNumber(values: OptionValues, key: string, flag: string, least: number): number | undefined {
-  const text = textValue(values, key);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < least) {
-    throw new UsageError(`argument ${flag}: '${text}' is not a whole number of at least ${least}`);
-  }
-  return value;
-}
 
 export const purgeCommand = defineCommand<PurgeOptions, PurgeResult>({
   name: 'purge',

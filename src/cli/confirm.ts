@@ -4,11 +4,11 @@ import type { Readable, Writable } from 'node:stream';
 import { CancelledError, InterruptedError, UsageError } from '../errors.js';
 import { builtin } from '../util/builtin.js';
 import type { CommandContext } from './context.js';
+import { isTerminal } from './password-prompt.js';
 
 export function ensureCanConfirm(context: Pick<CommandContext, 'io'>, yes: boolean): void {
   if (yes) return;
-  const stdin = context.io.stdin as (Readable & { isTTY?: boolean }) | undefined;
-  if (stdin?.isTTY !== true) throw new UsageError('Unable to prompt for confirmation as no tty available. Use --yes.');
+  if (!isTerminal(context.io.stdin)) throw new UsageError('Unable to prompt for confirmation as no tty available. Use --yes.');
 }
 
 /** With --yes the statement is shown as a warning; otherwise the user must answer y. */

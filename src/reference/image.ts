@@ -12,7 +12,7 @@ import {
 } from './grammar.js';
 import { quote } from './quote.js';
 
-export function isRepositoryName(name: string): boolean {
+function isRepositoryName(name: string): boolean {
   return name.length <= NAME_MAX_LENGTH && REMOTE_NAME_PATTERN.test(name);
 }
 
@@ -21,7 +21,7 @@ export function validateRepositoryName(name: string): string {
   return name;
 }
 
-export function isTag(tag: string): boolean {
+function isTag(tag: string): boolean {
   return TAG_PATTERN.test(tag);
 }
 

@@ -66,7 +66,7 @@ export function writeTemporaryBeside(target: string, text: string, options: Repl
 }
 
 /** Step two: the rename that makes the new content the file, and the directory entry made durable. */
-export function moveIntoPlace(temporary: string, target: string): void {
+function moveIntoPlace(temporary: string, target: string): void {
   try {
     renameSync(temporary, target);
   } catch (error) {

@@ -61,7 +61,7 @@ async function acquire(target: string, lockPath: string, timings: LockTimings): 
   let pause = FIRST_PAUSE_MS;
   for (;;) {
     if (tryCreate(target, lockPath, owner)) return owner;
-    if (isStale(lockPath, timings.staleMs) && breakStaleLock(target, lockPath, owner, timings.staleMs)) continue;
+    if (isStale(lockPath, timings.staleMs, owner) && breakStaleLock(target, lockPath, owner, timings.staleMs)) continue;
     if (Date.now() >= deadline) throw timedOut(target, lockPath, timings.waitMs);
     // Jitter, so that waiters woken together do not collide again in step.
     await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
@@ -96,7 +96,8 @@ function release(lockPath: string, owner: LockOwner): void {
   if (readOwner(lockPath)?.token === owner.token) removeIfPresent(lockPath);
 }
 
-function isStale(path: string, staleMs: number): boolean {
+/** Stale: left by a process of this host and process namespace (`self`'s) that is gone, or not touched for `staleMs`. */
+function isStale(path: string, staleMs: number, self: LockOwner): boolean {
   let modified: number;
   try {
     modified = statSync(path).mtimeMs;
@@ -105,7 +106,7 @@ function isStale(path: string, staleMs: number): boolean {
     return false;
   }
   const owner = readOwner(path);
-  if (owner && owner.host === hostname() && owner.pidNamespace === pidNamespace() && !isRunning(owner.pid)) return true;
+  if (owner && owner.host === self.host && owner.pidNamespace === self.pidNamespace && !isRunning(owner.pid)) return true;
   return Date.now() - modified > staleMs;
 }
 
@@ -114,12 +115,12 @@ function breakStaleLock(target: string, lockPath: string, owner: LockOwner, stal
   const breaker = `${lockPath}.break`;
   if (!tryCreate(target, breaker, owner)) {
     // Its holder was killed in the microseconds it holds it.
-    if (isStale(breaker, staleMs)) removeIfPresent(breaker);
+    if (isStale(breaker, staleMs, owner)) removeIfPresent(breaker);
     return false;
   }
   try {
     // Judged again while no one else can remove it: it may have been replaced by a live lock meanwhile.
-    if (!isStale(lockPath, staleMs)) return false;
+    if (!isStale(lockPath, staleMs, owner)) return false;
     removeIfPresent(lockPath);
     return true;
   } finally {

@@ -17,7 +17,7 @@ export interface ValueLookup {
 }
 
 /** The command path as the scripts spell it: words joined by one space, '' for the program. */
-export function pathKey(node: CommandNode): string {
+function pathKey(node: CommandNode): string {
   return node.path.join(' ');
 }
 
@@ -25,12 +25,12 @@ export function pathKey(node: CommandNode): string {
  * A value source as one word list the scripts split: `choices json yaml`, `files`, `images`...
  * Positional sources that repeat end in `...`.
  */
-export function sourceText(source: ValueSource): string {
+function sourceText(source: ValueSource): string {
   return source.kind === 'choices' ? ['choices', ...source.choices].join(' ') : source.kind;
 }
 
 /** Keys mapping to equal values (by `same`) are gathered into one arm, in first-seen order. */
-export function groupArms<T>(entries: ReadonlyArray<readonly [string, T]>, same: (value: T) => string = (value) => JSON.stringify(value)): Arm<T>[] {
+function groupArms<T>(entries: ReadonlyArray<readonly [string, T]>, same: (value: T) => string = (value) => JSON.stringify(value)): Arm<T>[] {
   const arms = new Map<string, Arm<T>>();
   for (const [key, value] of entries) {
     const id = same(value);

@@ -18,10 +18,10 @@ afterEach(async () => {
 });
 
 /** Serves `bytes` of filler forever-ish, honouring backpressure; counts what it managed to write. */
-async function endlessBody(announce?: number): Promise<{ url: string; written: () => number }> {
+async function endlessBody(announce?: number, status = 200): Promise<{ url: string; written: () => number }> {
   let written = 0;
   server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', ...(announce ? { 'content-length': String(announce) } : {}) });
+    res.writeHead(status, { 'content-type': 'application/json', ...(announce ? { 'content-length': String(announce) } : {}) });
     writeJunk(res, 600 * 1024 * 1024, (bytes) => (written = bytes), 64 * 1024);
   });
   const port = await listen(server);
@@ -46,6 +46,16 @@ describe('transport bounds', () => {
     connection = createConnection({ userAgent: 'test' });
     const response = await connection.plain({ method: 'GET', url: new URL(announced.url), headers: {} });
     await expect(response.bytes(1024 * 1024)).rejects.toThrow(/announced 629145600 bytes; acrx reads at most 1 MiB/);
+    expect(announced.written()).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('keeps an excerpt of an endless error page and reads no further', async () => {
+    const failing = await endlessBody(undefined, 500);
+    connection = createConnection({ userAgent: 'test', retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 0 } });
+    const response = await connection.plain({ method: 'GET', url: new URL(failing.url), headers: {} });
+    expect(response.status).toBe(500);
+    expect((await response.excerpt(64 * 1024)).length).toBe(64 * 1024);
+    expect(failing.written()).toBeLessThan(32 * 1024 * 1024);
   });
 
   it('gives up on a server that never answers after asking once more, naming the host', async () => {

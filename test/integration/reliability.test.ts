@@ -4,8 +4,8 @@
 // registry behind small loopback proxies, or a loopback server scripted to misbehave.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnswerDroppingProxy } from '../support/answer-dropping-proxy.js';
 import { runCli } from '../support/cli.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { sendJson, startServer } from '../support/http-server.js';
 import { writeJunk } from '../support/junk-body.js';
 import { close, listen } from '../support/listen.js';
@@ -129,7 +129,7 @@ describe.skipIf(missing)('a loopback registry and a lost answer', () => {
 
   it('reports a manifest deleted when the answer to its DELETE was lost, having checked it is gone', async () => {
     const image = await pushImage(registry.url, 'lost', { tags: ['v1'] });
-    const proxy = await startAnswerDroppingProxy(registry.url);
+    const proxy = await startFaultProxy(registry.url);
     try {
       proxy.dropAnswers((method) => method === 'DELETE');
       const result = await runCli(['manifest', 'delete', '-r', proxy.host, '-n', `lost@${image.descriptor.digest}`, '--yes']);

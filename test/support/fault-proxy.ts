@@ -1,6 +1,7 @@
 // A loopback HTTP proxy in front of a real registry that can refuse chosen requests (an error status
-// instead of passing them on) or hold them until the test lets them go, so a test can make one deletion
-// fail or keep deletions in flight while it interrupts the client.
+// instead of passing them on), hold them until the test lets them go, or pass them on and drop the
+// connection instead of the answer, so a test can make one deletion fail, keep deletions in flight
+// while it interrupts the client, or have the registry do the work without the client hearing so.
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import { close, listen } from './listen.js';
 
@@ -10,10 +11,12 @@ export interface FaultProxy {
   /** "127.0.0.1:PORT": the registry as clients reach it through the proxy. */
   host: string;
   url: string;
-  /** "METHOD /path STATUS" of every answered request (query left out); "held" when one was held. */
+  /** "METHOD /path STATUS" of every answered request (query left out); "held" when one was held, "dropped" after an answer not passed on. */
   log: string[];
   /** Answers `status` with a registry error body to every request `matches` accepts, until clear(). */
   fail(matches: RequestMatcher, status?: number): void;
+  /** Passes the next `count` requests `matches` accepts on, then drops the connection instead of their answer. */
+  dropAnswers(matches: RequestMatcher, count?: number): void;
   /** Holds every request `matches` accepts until release(). */
   hold(matches: RequestMatcher): void;
   /** How many requests are being held now. */
@@ -30,6 +33,7 @@ export interface FaultProxy {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const failures: Array<{ matches: RequestMatcher; status: number }> = [];
   let holding: RequestMatcher | undefined;
+  let dropping: { matches: RequestMatcher; left: number } | undefined;
   const waiting: Array<() => void> = [];
   const watchers: Array<{ count: number; resolve: () => void }> = [];
   const log: string[] = [];
@@ -43,10 +47,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
   };
 
-  const pass = (req: IncomingMessage, res: ServerResponse, line: string) => {
+  const pass = (req: IncomingMessage, res: ServerResponse, line: string, drop = false) => {
     // The Host header is passed on, so the registry's Locations point back at the proxy.
     const upstream = forward(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
-      log.push(`${line} ${answer.statusCode}`);
+      log.push(`${line} ${answer.statusCode}${drop ? ' dropped' : ''}`);
+      if (drop) {
+        answer.resume();
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
@@ -75,7 +84,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       notify();
       return;
     }
-    pass(req, res, line);
+    const drop = dropping !== undefined && dropping.left > 0 && dropping.matches(method, path);
+    if (drop && dropping) dropping.left--;
+    pass(req, res, line, drop);
   });
   const port = await listen(server);
   const release = () => {
@@ -87,6 +98,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     url: `http://127.0.0.1:${port}`,
     log,
     fail: (matches, status = 500) => void failures.push({ matches, status }),
+    dropAnswers: (matches, count = 1) => {
+      dropping = { matches, left: count };
+    },
     hold: (matches) => {
       holding = matches;
     },

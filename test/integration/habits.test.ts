@@ -66,6 +66,11 @@ describe('full references, registry in front', () => {
     });
   });
 
+  it('--suffix with a login server in --image, and no -n, is a usage error', async () => {
+    const result = await runCli(['repository', 'show', '--suffix', 'eu', '--image', `${registry.host}/hello:v1`]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `ERROR: --suffix applies only to a registry name, not to the login server in --image '${registry.host}/hello:v1'\n` });
+  });
+
   it('the registry in --image wins over the configured default, which it stands in for', async () => {
     const shown = parseAzJson(await runCli(['repository', 'show', '--image', `${registry.host}/hello:v1`], { ACRX_REGISTRY: other.host })) as { digest: string };
     expect(shown.digest).toBe(hello.descriptor.digest);
@@ -169,6 +174,14 @@ describe.skipIf(!hasScript)('the password prompt on a terminal', () => {
     const { code } = await onTerminal(['login', registry.host, '-u', 'bob'], env, 'secrex\u007ft\r');
     expect(code).toBe(0);
     expect(storedAuth(configPath, registry.host)).toBe('bob:secret');
+  });
+
+  it('refuses an empty answer with exit 2, storing nothing', async () => {
+    const { env, configPath } = freshDockerConfig();
+    const { code, transcript } = await onTerminal(['login', registry.host, '-u', 'bob'], env, '\r');
+    expect(code, transcript).toBe(2);
+    expect(transcript).toContain('no password was typed: a username needs its password');
+    expect(() => readFileSync(configPath)).toThrow();
   });
 
   it('stops with exit 130 on Ctrl-C at the prompt, storing nothing', async () => {

@@ -31,6 +31,21 @@ interface Usage {
 
 const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('WARNING'));
 
+/** The usage a repository shows, from what was pushed: `seen` are the manifests the listing can show. */
+function usageOf(truth: Truth, repository: string, seen: Item[], untaggedBytes: number, untaggedVisible: boolean): Usage {
+  const tagged = seen.filter((item) => truth.tagsOf(repository, item.digest).length > 0);
+  return {
+    repository,
+    tags: Object.keys(truth.tags(repository)).length,
+    manifests: seen.length,
+    taggedManifests: tagged.length,
+    untaggedManifests: seen.length - tagged.length,
+    sizeBytes: bytesHeld(seen),
+    untaggedBytes,
+    untaggedVisible,
+  };
+}
+
 describe.skipIf(missing.length > 0)('show-usage on a registry without the ACR API (distribution)', () => {
   let registry: RunningRegistry;
   const truth = new Truth();
@@ -52,21 +67,8 @@ describe.skipIf(missing.length > 0)('show-usage on a registry without the ACR AP
   afterAll(async () => registry?.stop());
 
   /** What the OCI API can see of a repository: tagged manifests and what their indexes list. */
-  function expectedUsage(repository: string): Usage {
-    const visible = truth.visible(repository);
-    const tagged = visible.filter((item) => truth.tagsOf(repository, item.digest).length > 0);
-    return {
-      repository,
-      tags: Object.keys(truth.tags(repository)).length,
-      manifests: visible.length,
-      taggedManifests: tagged.length,
-      untaggedManifests: visible.length - tagged.length,
-      sizeBytes: bytesHeld(visible),
-      // purge --untagged-only deletes nothing here: every untagged manifest seen is a kept index's child or a kept image's referrer.
-      untaggedBytes: 0,
-      untaggedVisible: false,
-    };
-  }
+  // purge --untagged-only deletes nothing here: every untagged manifest seen is a kept index's child or a kept image's referrer.
+  const expectedUsage = (repository: string): Usage => usageOf(truth, repository, truth.visible(repository), 0, false);
 
   it('counts the tagged manifests and what their indexes list, shared blobs once, and warns once that untagged manifests cannot be listed', async () => {
     const result = await spawnCli(['repository', 'show-usage', '-n', registry.host]);
@@ -146,20 +148,8 @@ describe.skipIf(missing.length > 0)('show-usage on ACR', () => {
     await ca?.cleanup();
   });
 
-  function expectedUsage(repository: string, deletableHere: Item[]): Usage {
-    const all = truth.items(repository);
-    const tagged = all.filter((item) => truth.tagsOf(repository, item.digest).length > 0);
-    return {
-      repository,
-      tags: Object.keys(truth.tags(repository)).length,
-      manifests: all.length,
-      taggedManifests: tagged.length,
-      untaggedManifests: all.length - tagged.length,
-      sizeBytes: bytesHeld(all),
-      untaggedBytes: deletableHere.length > 0 ? bytesFreed(truth, deletableHere) : 0,
-      untaggedVisible: true,
-    };
-  }
+  const expectedUsage = (repository: string, deletableHere: Item[]): Usage =>
+    usageOf(truth, repository, truth.items(repository), deletableHere.length > 0 ? bytesFreed(truth, deletableHere) : 0, true);
 
   it('counts every manifest the service lists, untagged ones too, and the bytes only the deletable untagged ones hold (not platform images, signatures of kept images, locked ones)', async () => {
     const result = await acrx(['repository', 'show-usage', '-n', acr.host]);

@@ -4,17 +4,17 @@
 // not a terminal (the help texts are rendered at build time for that case: 80 columns, no colour).
 // CommonJS, like the bundle, so that no path starts Node's ES module loader.
 'use strict';
-const { readFileSync } = require('node:fs');
+const { fstatSync, readFileSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
 
 const args = process.argv.slice(2);
 const last = args[args.length - 1];
 const helpPath = args[0] === 'help' ? args.slice(1) : last === '--help' || last === '-h' ? args.slice(0, -1) : undefined;
-const help = !process.stdout.isTTY && helpPath !== undefined ? storedHelp(helpPath) : undefined;
+const help = helpPath !== undefined && !stdoutIsTerminal() ? storedHelp(helpPath) : undefined;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === 'version')) {
-  process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
+  writeOut(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
 } else if (help !== undefined) {
-  process.stdout.write(help);
+  writeOut(help);
 } else {
   // undici parses HTTP/1.1 with llhttp compiled to WebAssembly; V8's optimizing tier would compile it on
   // every start (a 100-tag read: 109 ms and 88 MB instead of 48 ms and 52 MB), for responses the baseline
@@ -22,6 +22,26 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
   // the flags it was made with.
   require('node:v8').setFlagsFromString('--liftoff-only');
   require('./load-bundle.cjs').loadBundle('acrx', args[0]).run();
+}
+
+// Only a character device can be a terminal: fstat first spares pipes and files the tty module.
+function stdoutIsTerminal() {
+  try {
+    return fstatSync(1).isCharacterDevice() && require('node:tty').isatty(1);
+  } catch {
+    return false;
+  }
+}
+
+// Written to fd 1 at once, as the CLI writes (src/output/standard-stream.ts); a pipe the caller left
+// non-blocking that is full takes the rest through process.stdout, and a reader that is gone is let go.
+function writeOut(text) {
+  let bytes = Buffer.from(text, 'utf8');
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(writeSync(1, bytes));
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(bytes);
+  }
 }
 
 function storedHelp(path) {

@@ -15,19 +15,47 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire, wrap } = require('node:module');
+const { createRequire } = require('node:module');
 
 /**
  * The exports of dist/<name>.cjs. `word` names the cache among the program's others (a command or
  * verb); a run that exits with another code than 0 leaves no cache behind (it may have been a typo).
  */
 function loadBundle(name, word) {
-  const file = path.join(__dirname, '..', 'dist', `${name}.cjs`);
-  // esbuild writes ASCII (it escapes the rest), which latin1 reads without UTF-8's decoding pass.
-  const source = fs.readFileSync(file, 'latin1');
-  const cacheFile = cachePath(file, name, word);
-  const cachedData = cacheFile === undefined ? undefined : readOwnFile(cacheFile);
-  const script = new vm.Script(wrap(source), {
+  return evaluate(path.join(__dirname, '..', 'dist', `${name}.cjs`), name, word);
+}
+
+// The parts (dist/parts/<part>.cjs): libraries only some commands use, loaded by the bundle when it
+// first needs one (scripts/build.mjs), each through a code cache of its own.
+const parts = new Map();
+function loadPart(part) {
+  if (!parts.has(part)) parts.set(part, evaluate(path.join(__dirname, '..', 'dist', 'parts', `${part}.cjs`), 'part', part));
+  return parts.get(part);
+}
+
+// Each file in dist/ is one function expression (scripts/build.mjs): compiled as it stands, then
+// called as Node calls a CommonJS module's wrapper, with loadPart besides.
+function evaluate(file, name, word) {
+  const sourceFd = fs.openSync(file, 'r');
+  let source;
+  let cachedData;
+  let cacheFile;
+  try {
+    const stat = fs.fstatSync(sourceFd);
+    cacheFile = cachePath(file, stat, name, word);
+    const cache = cacheFile === undefined ? undefined : openOwnFile(cacheFile);
+    try {
+      reserve(Math.max(stat.size, cache?.size ?? 0));
+      // esbuild writes ASCII (it escapes the rest), which latin1 reads without UTF-8's decoding pass.
+      source = readWhole(sourceFd, stat.size).toString('latin1');
+      cachedData = cache === undefined ? undefined : readWhole(cache.fd, cache.size);
+    } finally {
+      if (cache !== undefined) fs.closeSync(cache.fd);
+    }
+  } finally {
+    fs.closeSync(sourceFd);
+  }
+  const script = new vm.Script(source, {
     filename: file,
     // No importModuleDynamically: Node 20 allows import() in a vm script only behind an experimental
     // flag, so the build makes sure the bundle has none (scripts/build.mjs).
@@ -39,18 +67,35 @@ function loadBundle(name, word) {
     });
   }
   const module = { exports: {}, filename: file, id: file, loaded: false };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), loadPart);
   module.loaded = true;
   return module.exports;
 }
 
-function cachePath(file, name, word) {
+// One buffer for every file read here, so that each read reuses the memory the last one touched (a
+// fresh page costs more than the copy into it): the source is copied out of it into a string, and V8
+// reads a cache only while the script compiles.
+let scratch = Buffer.alloc(0);
+function reserve(size) {
+  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(size);
+}
+function readWhole(fd, size) {
+  reserve(size);
+  let length = 0;
+  while (length < size) {
+    const read = fs.readSync(fd, scratch, length, size - length, null);
+    if (read === 0) break;
+    length += read;
+  }
+  return scratch.subarray(0, length);
+}
+
+function cachePath(file, stat, name, word) {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
     const home = process.env.HOME || process.env.USERPROFILE || require('node:os').homedir();
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'acrx');
     if (!safeToUse(dir, true)) return undefined;
-    const stat = fs.statSync(file);
     const key = /^[a-z_][a-z_-]{0,40}$/.test(word ?? '') ? word : 'other';
     // Where the bundle is tells one installation from another (each keeps its own caches); its size and
     // time tell one build from the next without reading it twice.
@@ -79,19 +124,18 @@ function hashOf(text) {
   return (hash >>> 0).toString(36);
 }
 
-function readOwnFile(file) {
+// The descriptor and size of a file this user owns and no one else may write to; else undefined.
+function openOwnFile(file) {
+  let fd;
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const stat = fs.fstatSync(fd);
-      if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return undefined;
-      return fs.readFileSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fd = fs.openSync(file, 'r');
+    const stat = fs.fstatSync(fd);
+    if (typeof process.getuid !== 'function' || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0)) return { fd, size: stat.size };
   } catch {
-    return undefined;
+    // Not there, or not readable: no cache.
   }
+  if (fd !== undefined) fs.closeSync(fd);
+  return undefined;
 }
 
 // Written whole or not at all (a temp file renamed over), with the caches of older builds removed.

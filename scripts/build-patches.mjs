@@ -33,10 +33,21 @@ const PATCHES = [
   },
 ];
 
+// undici checks its own invariants with node:assert, which costs ~4 ms to load at every start (it loads
+// its own error formatting and call tracking). Its files call assert(value[, message]) and nothing
+// else of the module; they get this function instead, which loads node:assert only to throw as it would.
+const LAZY_ASSERT = `module.exports = function assert(value, message) {
+  if (!value) require('node:assert')(value, message);
+};`;
+
 export function startupPatches() {
   return {
     name: 'acrx-startup-patches',
     setup(build) {
+      build.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+        /[\\/]node_modules[\\/]undici[\\/]/.test(args.importer) ? { path: 'undici-assert', namespace: 'acrx-lazy-assert' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'acrx-lazy-assert' }, () => ({ contents: LAZY_ASSERT, loader: 'js' }));
       for (const file of new Set(PATCHES.map((patch) => patch.file))) {
         // node_modules/<file>, with either separator.
         const filter = new RegExp(`[\\\\/]node_modules[\\\\/]${file.replace(/[.]/g, '\\.').replace(/\//g, '[\\\\/]')}$`);

@@ -1,5 +1,6 @@
-// Process glue for bin/acrx.cjs: real streams, Ctrl-C as exit 130, the exit code.
+// Process glue for bin/acrx.cjs: the standard streams, Ctrl-C as exit 130, the exit code.
 import { setMaxListeners } from 'node:events';
+import { flushed, standardStream } from '../output/standard-stream.js';
 
 /** Every command's --help text, for the build to store beside the bundle (see help-texts.ts). */
 export async function helpTexts(): Promise<Record<string, string>> {
@@ -17,9 +18,11 @@ export async function run(): Promise<void> {
     controller.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onInterrupt);
+  const stdout = standardStream(1);
+  const stderr = standardStream(2);
   const code = await main(args, {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     // Read only by the commands that take input: opening stdin loads Node's stream modules (~4 ms).
     get stdin() {
       return process.stdin;
@@ -30,10 +33,6 @@ export async function run(): Promise<void> {
   process.exitCode = code;
   // Nothing is pending once main() returned, but undici's closed sockets can hold the event loop for
   // a fifth of a second: exit as soon as the output is flushed.
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  await Promise.all([flushed(stdout), flushed(stderr)]);
   process.exit(code);
-}
-
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => stream.write('', () => resolve()));
 }

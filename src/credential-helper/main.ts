@@ -7,7 +7,8 @@ import { isAcrLoginServer } from '../reference/login-server.js';
 import type { Connection } from '../transport/index.js';
 import { useBaselineWasm } from '../util/wasm-baseline.js';
 import { packageVersion, userAgent } from '../version.js';
-import { directStdout, standardInput } from './process-io.js';
+import { directStream } from '../output/standard-stream.js';
+import { standardInput } from './process-io.js';
 import { readStore, updateStore, type StoredSecret } from './store.js';
 
 const NAME = 'docker-credential-acrx';
@@ -131,7 +132,7 @@ async function acrRefreshToken(loginServer: string, env: NodeJS.ProcessEnv): Pro
 }
 
 export async function runHelperProcess(): Promise<void> {
-  const stdout = directStdout();
+  const stdout = directStream(1, () => process.stdout);
   const code = await helperMain(process.argv.slice(2), { stdout, stdin: standardInput(), env: process.env });
   await stdout.flushed();
   process.exit(code);

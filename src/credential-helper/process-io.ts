@@ -1,7 +1,8 @@
-// The helper's standard streams, used through their descriptors: docker calls the helper on every pull
-// and push, and Node's process.stdin / process.stdout would first build streams over sockets (~4 ms
-// and ~2 ms, most of what a `get` costs beyond Node's own start) to move a line each way.
-import { readFileSync, writeSync } from 'node:fs';
+// The helper's standard input, read through its descriptor: docker calls the helper on every pull and
+// push, and Node's process.stdin would first build a stream over a socket (~4 ms, much of what a `get`
+// costs beyond Node's own start) to move one line. Its stdout is written the same way
+// (output/standard-stream.ts).
+import { readFileSync } from 'node:fs';
 
 /**
  * The payload docker pipes in, read from fd 0 at once. A descriptor that cannot be read that way (one
@@ -17,35 +18,4 @@ export async function* standardInput(): AsyncGenerator<Buffer> {
     return;
   }
   yield bytes;
-}
-
-export interface DirectStdout {
-  write(text: string): void;
-  /** Resolves once everything written has left the process. */
-  flushed(): Promise<void>;
-}
-
-/**
- * fd 1, written at once. When it cannot take everything now (a non-blocking pipe that is full), the rest
- * goes through process.stdout, which waits for the reader; a reader that is gone (EPIPE) is let go.
- */
-export function directStdout(): DirectStdout {
-  let stream = false;
-  return {
-    write(text) {
-      if (stream) {
-        process.stdout.write(text);
-        return;
-      }
-      let bytes = Buffer.from(text, 'utf8');
-      try {
-        while (bytes.length > 0) bytes = bytes.subarray(writeSync(1, bytes));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
-        stream = true;
-        process.stdout.write(bytes);
-      }
-    },
-    flushed: () => (stream ? new Promise<void>((resolve) => process.stdout.write('', () => resolve())) : Promise.resolve()),
-  };
 }

@@ -2,7 +2,7 @@
 // which of Node's modules a registry read and the credential helper load, and V8's code cache that
 // bin/load-bundle.cjs keeps per user.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,8 @@ interface Run {
   stderr: string;
   /** Node's built-in modules the process loaded, as process.moduleLoadList names them ('NativeModule http'). */
   modules: string[];
+  /** Node's standard streams the process asked for ('stdout'): asking builds the stream. */
+  streams: string[];
 }
 
 let runs = 0;
@@ -42,10 +44,19 @@ function run(bin: string, args: string[], env: NodeJS.ProcessEnv = {}, input = '
     input,
     encoding: 'utf8',
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, modules: readFileSync(modulesFile, 'utf8').split('\n') };
+  const lines = readFileSync(modulesFile, 'utf8').split('\n');
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    modules: lines.filter((line) => !line.startsWith('process.')),
+    streams: lines.filter((line) => line.startsWith('process.')).map((line) => line.slice('process.'.length)),
+  };
 }
 
-const NEVER_FOR_A_PLAIN_READ = ['http', 'https', 'http2', 'tls', 'crypto', 'child_process', 'readline', 'zlib'];
+// assert: undici checks its invariants with it, but loads it only when one fails (scripts/build-patches.mjs).
+// tty: only a terminal needs it, and these runs write to pipes.
+const NEVER_FOR_A_PLAIN_READ = ['http', 'https', 'http2', 'tls', 'crypto', 'child_process', 'readline', 'zlib', 'assert', 'tty'];
 
 describe.skipIf(missing)('a registry read over plain HTTP', () => {
   let registry: RunningRegistry;
@@ -63,6 +74,30 @@ describe.skipIf(missing)('a registry read over plain HTTP', () => {
     expect(JSON.parse(read.stdout)).toEqual(['v1', 'v2']);
     expect(read.modules).toContain('NativeModule net');
     for (const name of NEVER_FOR_A_PLAIN_READ) expect(read.modules).not.toContain(`NativeModule ${name}`);
+  });
+
+  it("writes its result to the pipe's descriptor without building Node's stdout stream over it", () => {
+    const read = run(ACRX_BIN, ['repository', 'show-tags', '-n', registry.host, '--repository', 'hello']);
+    expect(JSON.parse(read.stdout)).toEqual(['v1', 'v2']);
+    // Node asks for its own stderr whenever a socket closes (net.js), so only stdout can be held to this.
+    expect(read.streams).not.toContain('stdout');
+  });
+
+  it('reads no part: the libraries only other commands use stay unread (dist/parts/)', () => {
+    // An installation without dist/parts: the read works; YAML output, which needs a part, does not.
+    const install = mkdtempSync(join(scratch, 'install-'));
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    cpSync(join(root, 'bin'), join(install, 'bin'), { recursive: true });
+    cpSync(join(root, 'dist'), join(install, 'dist'), { recursive: true, filter: (source) => !source.includes(join('dist', 'parts')) });
+    cpSync(join(root, 'package.json'), join(install, 'package.json'));
+    const args = ['repository', 'show-tags', '-n', registry.host, '--repository', 'hello'];
+    const read = run(join(install, 'bin', 'acrx.cjs'), args);
+    expect({ status: read.status, stderr: read.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(read.stdout)).toEqual(['v1', 'v2']);
+    const yaml = run(join(install, 'bin', 'acrx.cjs'), [...args, '-o', 'yaml']);
+    expect(yaml.status).not.toBe(0);
+    expect(yaml.stderr).toContain(join('dist', 'parts', 'yaml.cjs'));
+    expect(run(ACRX_BIN, [...args, '-o', 'yaml']).stdout).toBe('- v1\n- v2\n');
   });
 
   it('nor does a manifest read, whose digest loads crypto only once it is computed', () => {
@@ -111,6 +146,32 @@ describe('the credential helper reading its payload', () => {
     child.stdin.end('registry.local\n');
     expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(stdout)).toMatchObject({ ServerURL: 'registry.local', Username: 'bob', Secret: 's3cret' });
+  });
+});
+
+/**
+ * A perl program that shrinks its stdout pipe to one page, fills it with `fill` bytes of 'x', makes it
+ * non-blocking and becomes the command after it: the command's first write that does not fit finds EAGAIN.
+ */
+function fullNonBlockingStdout(fill: number): string {
+  return `use Fcntl; fcntl(STDOUT, 1031, 4096) or die; syswrite(STDOUT, "x" x ${fill}) == ${fill} or die; my $flags = fcntl(STDOUT, F_GETFL, 0); fcntl(STDOUT, F_SETFL, $flags | O_NONBLOCK) or die; exec @ARGV`;
+}
+
+describe('acrx writing to a full pipe its reader left non-blocking', () => {
+  it.each([
+    ['a result (the zsh completion script)', ['completion', 'zsh']],
+    ["a stored help text (bin/acrx.cjs's own write)", ['repository', '--help']],
+  ])('finishes %s through a stream, whole', (_, args) => {
+    const expected = run(ACRX_BIN, args).stdout;
+    expect(expected.length).toBeGreaterThan(1_000);
+    // The reader waits before reading, so the pipe stays full when acrx writes.
+    const result = spawnSync('sh', ['-c', 'p="$1"; shift; perl -e "$p" "$@" | { sleep 0.5; cat; }', 'sh', fullNonBlockingStdout(4_000), process.execPath, ACRX_BIN, ...args], {
+      env: isolatedEnv({}),
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout).toBe('x'.repeat(4_000) + expected);
   });
 });
 

@@ -25,9 +25,23 @@ export function defineCommand<Options, Result>(spec: CommandSpec<Options, Result
   };
 }
 
-/** A group of commands (`acrx repository ...`). */
-export function addGroup(program: Command, name: string, summary: string, examples: readonly Example[], commands: readonly CommandDefinition[], io: Io): Command {
+/**
+ * A group of commands (`acrx repository ...`). With `only`, the word after the group's name in this
+ * run: when it names one of the group's commands, that command alone is registered (the run needs no
+ * other; each costs its options and help at every start); otherwise all are, for the group's help
+ * and for commander's suggestion of the nearest name.
+ */
+export function addGroup(
+  program: Command,
+  name: string,
+  summary: string,
+  examples: readonly Example[],
+  commands: readonly CommandDefinition[],
+  io: Io,
+  only?: string,
+): Command {
   const group = addExamples(program.command(name).description(summary), examples);
-  for (const definition of commands) definition.register(group, io);
+  const named = commands.find((definition) => definition.name === only);
+  for (const definition of named ? [named] : commands) definition.register(group, io);
   return group;
 }

@@ -15,7 +15,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
   // Copied with its getters (stdin is one: opening it costs time only the commands that read it spend).
   const io: Io = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(given), colors: { value: colors, enumerable: true } }) as Io;
   const words = withHelpWords(argv);
-  const program = buildProgram(io, words[0]);
+  const program = buildProgram(io, words[0], words[1]);
   const debug = argv.includes('--debug');
   const status = new Status(io.stderr, debug ? 'debug' : 'normal', await painter(colors.stderr));
   for (const command of [program, ...allCommands(program)]) {

@@ -20,7 +20,8 @@ const PROGRAM_EXAMPLES: readonly Example[] = [
   { summary: 'Show the help of a command.', command: 'acrx help repository show-tags' },
 ];
 
-type AddCommands = (program: Command, io: Io) => void;
+/** Adds a part of the tree; a group given `only` may add just that command of its own (see addGroup). */
+type AddCommands = (program: Command, io: Io, only?: string) => void;
 
 /**
  * The top-level commands each adder registers (a test holds the names to what it registers). A run
@@ -43,8 +44,11 @@ const PARTS: ReadonlyArray<{ names: readonly string[]; add: AddCommands; needsWh
 /** The names PARTS gives each adder, for the test that holds them to the tree. */
 export const TOP_LEVEL_NAMES: readonly string[] = PARTS.flatMap((part) => part.names);
 
-/** The program; with `firstWord`, only the part of the tree that word runs, when it names one. */
-export function buildProgram(io: Io, firstWord?: string): Command {
+/**
+ * The program; with `firstWord`, only the part of the tree that word runs, when it names one, and
+ * within a group only the command `secondWord` names, when it names one.
+ */
+export function buildProgram(io: Io, firstWord?: string, secondWord?: string): Command {
   const program = new Command('acrx')
     .description('Manage container registries the way `az acr` does, against any OCI registry.')
     .version(packageVersion(), '-v, --version', 'print the version')
@@ -54,6 +58,7 @@ export function buildProgram(io: Io, firstWord?: string): Command {
     .showSuggestionAfterError(true);
   useAzHelpLayout(addExamples(program, PROGRAM_EXAMPLES));
   const only = PARTS.find((part) => firstWord !== undefined && part.names.includes(firstWord));
-  for (const part of only && !only.needsWholeTree ? [only] : PARTS) part.add(program, io);
+  if (only && !only.needsWholeTree) only.add(program, io, secondWord);
+  else for (const part of PARTS) part.add(program, io);
   return program;
 }

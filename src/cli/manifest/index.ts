@@ -12,7 +12,7 @@ import { showMetadataCommand } from './show-metadata.js';
 import { showCommand } from './show.js';
 import { updateMetadataCommand } from './update-metadata.js';
 
-export function addManifestGroup(program: Command, io: Io): Command {
+export function addManifestGroup(program: Command, io: Io, only?: string): Command {
   return addGroup(
     program,
     'manifest',
@@ -23,5 +23,6 @@ export function addManifestGroup(program: Command, io: Io): Command {
     ],
     [listMetadataCommand, listCommand, showCommand, showMetadataCommand, updateMetadataCommand, deleteCommand, listReferrersCommand],
     io,
+    only,
   );
 }

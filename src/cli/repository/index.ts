@@ -11,7 +11,7 @@ import { showCommand } from './show.js';
 import { untagCommand } from './untag.js';
 import { updateCommand } from './update.js';
 
-export function addRepositoryGroup(program: Command, io: Io): Command {
+export function addRepositoryGroup(program: Command, io: Io, only?: string): Command {
   return addGroup(
     program,
     'repository',
@@ -22,5 +22,6 @@ export function addRepositoryGroup(program: Command, io: Io): Command {
     ],
     [listCommand, showTagsCommand, showManifestsCommand, showUsageCommand, showCommand, deleteCommand, untagCommand, updateCommand],
     io,
+    only,
   );
 }

@@ -44,6 +44,17 @@ describe('the part of the tree a run builds', () => {
     expect(names(part).length).toBeLessThan(names(program).length);
   });
 
+  it("is one command of a group when the next word names it, that command whole; the whole group when it names none", () => {
+    const group = (command: Command, name: string): Command => command.commands.find((child) => child.name() === name) as Command;
+    const whole = (command: Command): string[] => [...tree(command)].map(({ path, command: each }) => `${path.join(' ')}: ${each.options.map((option) => option.flags).join(', ')}`);
+    for (const [name, command] of [['repository', 'show-tags'], ['manifest', 'list-metadata'], ['artifact', 'push'], ['tag', 'lock']] as const) {
+      const part = group(buildProgram(io, name, command), name);
+      expect(names(part)).toEqual([command]);
+      expect(whole(group(part, command))).toEqual(whole(group(group(program, name), command)));
+      for (const other of ['show-tag', '--help', '-h', 'help', undefined]) expect(names(group(buildProgram(io, name, other), name))).toEqual(names(group(program, name)));
+    }
+  });
+
   it('is the whole tree for `acrx completion`, which reads all of it, and for a word that names no command', () => {
     for (const word of ['completion', 'repositry', '--help', undefined]) expect(names(buildProgram(io, word))).toEqual(names(program));
   });

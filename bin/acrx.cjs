@@ -7,6 +7,9 @@
 const { fstatSync, readFileSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
 
+// The first words of the commands that talk to a registry (src/cli/program.ts has them all).
+const REGISTRY_COMMANDS = new Set(['repository', 'manifest', 'artifact', 'purge', 'login', 'logout', 'tag', '__complete']);
+
 const args = process.argv.slice(2);
 const last = args[args.length - 1];
 const helpPath = args[0] === 'help' ? args.slice(1) : last === '--help' || last === '-h' ? args.slice(0, -1) : undefined;
@@ -19,9 +22,16 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
   // undici parses HTTP/1.1 with llhttp compiled to WebAssembly; V8's optimizing tier would compile it on
   // every start (a 100-tag read: 109 ms and 88 MB instead of 48 ms and 52 MB), for responses the baseline
   // compiler parses about as fast. Set before the bundle is compiled: V8 takes a code cache only under
-  // the flags it was made with.
+  // the flags it was made with. That holds for Node's own modules too, whose caches were made under the
+  // default flags: one loaded after this is compiled from its source. So what every run needs loads
+  // first (the loader's vm and module; os, for the settings file; process, for commander), and net when
+  // the command talks to a registry (tls and crypto, only some registries need, still load after).
+  const { loadBundle } = require('./load-bundle.cjs');
+  require('node:os');
+  require('node:process');
+  if (REGISTRY_COMMANDS.has(args[0])) require('node:net');
   require('node:v8').setFlagsFromString('--liftoff-only');
-  require('./load-bundle.cjs').loadBundle('acrx', args[0]).run();
+  loadBundle('acrx', args[0]).run();
 }
 
 // Only a character device can be a terminal: fstat first spares pipes and files the tty module.

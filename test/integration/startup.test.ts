@@ -76,6 +76,18 @@ describe.skipIf(missing)('a registry read over plain HTTP', () => {
     for (const name of NEVER_FOR_A_PLAIN_READ) expect(read.modules).not.toContain(`NativeModule ${name}`);
   });
 
+  it("keeps the code caches of Node's own modules: the ones it needs load before acrx sets V8's flags", () => {
+    // V8 takes a code cache only under the flags it was made with; --profile-deserialization (which V8
+    // leaves out of that comparison) says on stdout each time it takes one and each time it refuses one.
+    const result = spawnSync(process.execPath, ['--profile-deserialization', ACRX_BIN, 'repository', 'show-tags', '-n', registry.host, '--repository', 'hello'], {
+      env: isolatedEnv({}),
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\[Deserializing from \d+ bytes took/m);
+    expect(result.stdout).not.toContain('[Cached code failed check]');
+  });
+
   it("writes its result to the pipe's descriptor without building Node's stdout stream over it", () => {
     const read = run(ACRX_BIN, ['repository', 'show-tags', '-n', registry.host, '--repository', 'hello']);
     expect(JSON.parse(read.stdout)).toEqual(['v1', 'v2']);

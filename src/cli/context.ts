@@ -27,6 +27,12 @@ export interface Io {
   now?: () => number;
   /** The colour decision main() made for this run (decideColors when absent). */
   colors?: ColorDecision;
+  /**
+   * The process ends when the command does (bin/acrx.cjs): the registry connections are left to the
+   * operating system to close with it, rather than closed one by one first (undici closes each with an
+   * error whose stack Node formats, which reads the whole bundle for its line numbers).
+   */
+  exitsAfterRun?: true;
 }
 
 export interface CommandContext {

@@ -41,6 +41,6 @@ export async function execute<Options, Result>(io: Io, spec: CommandSpec<Options
     }
     await show(result);
   } finally {
-    await context.close();
+    if (!io.exitsAfterRun) await context.close();
   }
 }

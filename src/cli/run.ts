@@ -29,6 +29,7 @@ export async function run(): Promise<void> {
     },
     env: process.env,
     signal: controller.signal,
+    exitsAfterRun: true,
   });
   process.exitCode = code;
   // Nothing is pending once main() returned, but undici's closed sockets can hold the event loop for

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACRX_BIN, isolatedEnv } from '../support/cli.js';
+import { ACRX_BIN, isolatedEnv, runCli } from '../support/cli.js';
 import { HELPER_BIN } from '../support/helper-path.js';
 import { startRegistry, type RunningRegistry } from '../support/registry.js';
+import { startTlsShyProxy } from '../support/tls-shy-proxy.js';
 import { pushImage } from '../support/seed.js';
 import { missingToolMessage, requireBinary } from '../support/tools.js';
 
@@ -88,6 +89,21 @@ describe.skipIf(missing)('a registry read over plain HTTP', () => {
     expect(result.stdout).not.toContain('[Cached code failed check]');
   });
 
+  it('leaves its connections for the operating system to close when the process ends with the command, and closes them otherwise', async () => {
+    // In front of the registry, a proxy that closes a TLS ClientHello (acrx goes on in plain HTTP) and
+    // counts the plain connections open.
+    const proxy = await startTlsShyProxy(registry.url, 'close');
+    try {
+      const args = ['repository', 'show-tags', '-n', proxy.host, '--repository', 'hello'];
+      expect((await runCli(args)).code).toBe(0);
+      await until(() => proxy.openPlainConnections() === 0);
+      expect((await runCli(args, {}, undefined, { exitsAfterRun: true })).code).toBe(0);
+      expect(proxy.openPlainConnections()).toBeGreaterThan(0);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("writes its result to the pipe's descriptor without building Node's stdout stream over it", () => {
     const read = run(ACRX_BIN, ['repository', 'show-tags', '-n', registry.host, '--repository', 'hello']);
     expect(JSON.parse(read.stdout)).toEqual(['v1', 'v2']);
@@ -119,6 +135,14 @@ describe.skipIf(missing)('a registry read over plain HTTP', () => {
     for (const name of NEVER_FOR_A_PLAIN_READ.filter((module) => module !== 'crypto')) expect(read.modules).not.toContain(`NativeModule ${name}`);
   });
 });
+
+/** Resolves once `condition` holds, checked every 10 ms; fails after 5 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited >= 5_000) throw new Error('the condition did not come to hold within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** An XDG_CONFIG_HOME whose helper store holds bob's credential for registry.local. */
 function helperWithBob(): NodeJS.ProcessEnv {

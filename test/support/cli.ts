@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import type { Io } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 
 export interface CliResult {
@@ -29,7 +30,7 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<CliResult> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string, io: Pick<Io, 'exitsAfterRun'> = {}): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
   const { Readable } = await import('node:stream');
@@ -41,6 +42,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?
     env: isolatedEnv(env),
     signal,
     ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
+    ...io,
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

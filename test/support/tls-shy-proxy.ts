@@ -11,6 +11,8 @@ export interface TlsShyProxy {
   host: string;
   /** How many connections opened with a TLS ClientHello. */
   tlsAttempts(): number;
+  /** How many plain-HTTP connections from clients are open now. */
+  openPlainConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -18,6 +20,7 @@ export async function startTlsShyProxy(target: string, refusal: TlsRefusal): Pro
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
   let attempts = 0;
+  const plain = new Set<Socket>();
   const server = createServer((client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
@@ -30,6 +33,8 @@ export async function startTlsShyProxy(target: string, refusal: TlsRefusal): Pro
         else if (refusal === 'reset') client.resetAndDestroy();
         return;
       }
+      plain.add(client);
+      client.on('close', () => plain.delete(client));
       const registry = connect(Number(upstream.port), upstream.hostname);
       sockets.add(registry);
       registry.on('close', () => sockets.delete(registry));
@@ -42,6 +47,7 @@ export async function startTlsShyProxy(target: string, refusal: TlsRefusal): Pro
   return {
     host: `127.0.0.1:${port}`,
     tlsAttempts: () => attempts,
+    openPlainConnections: () => plain.size,
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

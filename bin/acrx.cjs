@@ -24,20 +24,26 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
   // compiler parses about as fast. Set before the bundle is compiled: V8 takes a code cache only under
   // the flags it was made with. That holds for Node's own modules too, whose caches were made under the
   // default flags: one loaded after this is compiled from its source. So what every run needs loads
-  // first (the loader's vm and module; os, for the settings file; process, for commander), and net when
-  // the command talks to a registry (tls and crypto, only some registries need, still load after).
+  // first (the loader's vm and module; os, for the settings file; process, for commander), net when the
+  // command talks to a registry, and tty when stdout or stderr may be a terminal (a character device:
+  // a terminal, or /dev/null). tls and crypto, which only some registries need, still load after.
   const { loadBundle } = require('./load-bundle.cjs');
   require('node:os');
   require('node:process');
   if (REGISTRY_COMMANDS.has(args[0])) require('node:net');
+  if (isCharacterDevice(1) || isCharacterDevice(2)) require('node:tty');
   require('node:v8').setFlagsFromString('--liftoff-only');
   loadBundle('acrx', args[0]).run();
 }
 
-// Only a character device can be a terminal: fstat first spares pipes and files the tty module.
+// Only a character device can be a terminal: asking fstat first spares pipes and files the tty module.
 function stdoutIsTerminal() {
+  return isCharacterDevice(1) && require('node:tty').isatty(1);
+}
+
+function isCharacterDevice(fd) {
   try {
-    return fstatSync(1).isCharacterDevice() && require('node:tty').isatty(1);
+    return fstatSync(fd).isCharacterDevice();
   } catch {
     return false;
   }

@@ -49,14 +49,19 @@ function isCharacterDevice(fd) {
   }
 }
 
-// Written to fd 1 at once, as the CLI writes (src/output/standard-stream.ts); a pipe the caller left
-// non-blocking that is full takes the rest through process.stdout, and a reader that is gone is let go.
+// Written to fd 1 at once, as the CLI writes (src/output/standard-stream.ts): a pipe the caller left
+// non-blocking that is full takes the rest through process.stdout, a reader that is gone is let go, and
+// any other failure (a full disk) is exit 1.
 function writeOut(text) {
   let bytes = Buffer.from(text, 'utf8');
   try {
     while (bytes.length > 0) bytes = bytes.subarray(writeSync(1, bytes));
   } catch (error) {
     if (error.code === 'EAGAIN') process.stdout.write(bytes);
+    else if (error.code !== 'EPIPE') {
+      process.stderr.write(`ERROR: cannot write the output: ${error.message}\n`);
+      process.exitCode = 1;
+    }
   }
 }
 

@@ -32,7 +32,9 @@ function isTerminal(fd: number): boolean {
 /**
  * The descriptor, written at once. When it cannot take everything now (a non-blocking pipe that is
  * full), the rest, and all that follows, goes through Node's stream, which waits for the reader. A
- * reader that is gone (EPIPE) is let go: what it would have read is dropped, as a pipe drops it.
+ * reader that is gone (EPIPE) is let go: what it would have read is dropped, as a pipe drops it. Any
+ * other failure of stdout (a full disk) is thrown, to end the command with an error; stderr has no
+ * one left to tell.
  */
 export function directStream(fd: number, nodeStream: () => NodeJS.WriteStream): DirectStream {
   let queued = false;
@@ -53,8 +55,11 @@ export function directStream(fd: number, nodeStream: () => NodeJS.WriteStream): 
         if (code === 'EAGAIN') {
           queued = true;
           nodeStream().write(bytes);
-        } else {
+        } else if (code === 'EPIPE' || fd === 2) {
           gone = true;
+        } else {
+          // A full disk: the result would be lost without a word.
+          throw new Error(`cannot write the output: ${(error as Error).message}`);
         }
       }
     },

@@ -111,21 +111,38 @@ describe.skipIf(missing)('a registry read over plain HTTP', () => {
     expect(read.streams).not.toContain('stdout');
   });
 
-  it('reads no part: the libraries only other commands use stay unread (dist/parts/)', () => {
-    // An installation without dist/parts: the read works; YAML output, which needs a part, does not.
+  it('reads no part: the libraries only other commands use stay unread (dist/parts/), and each is there for those', () => {
+    // An installation without dist/parts: the read works; a command that needs a part fails naming it,
+    // and works in the whole installation.
     const install = mkdtempSync(join(scratch, 'install-'));
     const root = fileURLToPath(new URL('../..', import.meta.url));
     cpSync(join(root, 'bin'), join(install, 'bin'), { recursive: true });
     cpSync(join(root, 'dist'), join(install, 'dist'), { recursive: true, filter: (source) => !source.includes(join('dist', 'parts')) });
     cpSync(join(root, 'package.json'), join(install, 'package.json'));
+    const partless = join(install, 'bin', 'acrx.cjs');
     const args = ['repository', 'show-tags', '-n', registry.host, '--repository', 'hello'];
-    const read = run(join(install, 'bin', 'acrx.cjs'), args);
+    const read = run(partless, args);
     expect({ status: read.status, stderr: read.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(read.stdout)).toEqual(['v1', 'v2']);
-    const yaml = run(join(install, 'bin', 'acrx.cjs'), [...args, '-o', 'yaml']);
-    expect(yaml.status).not.toBe(0);
-    expect(yaml.stderr).toContain(join('dist', 'parts', 'yaml.cjs'));
-    expect(run(ACRX_BIN, [...args, '-o', 'yaml']).stdout).toBe('- v1\n- v2\n');
+
+    const folder = mkdtempSync(join(scratch, 'folder-'));
+    writeFileSync(join(folder, 'notes.txt'), 'packed as tar\n');
+    const needs: Array<[part: string, args: string[], env: NodeJS.ProcessEnv, expected: (stdout: string) => void]> = [
+      ['yaml', [...args, '-o', 'yaml'], {}, (stdout) => expect(stdout).toBe('- v1\n- v2\n')],
+      ['jmespath', [...args, '--query', '[1]'], {}, (stdout) => expect(JSON.parse(stdout)).toBe('v2')],
+      // undici's parser without SIMD, which UNDICI_NO_WASM_SIMD=1 chooses.
+      ['llhttp-wasm', args, { UNDICI_NO_WASM_SIMD: '1' }, (stdout) => expect(JSON.parse(stdout)).toEqual(['v1', 'v2'])],
+      // A folder goes up as a tar layer.
+      ['tar', ['artifact', 'push', '-n', registry.host, 'folders:v1', folder], {}, (stdout) => expect(stdout).toContain('sha256:')],
+    ];
+    for (const [part, partArgs, env, expected] of needs) {
+      const without = run(partless, partArgs, env);
+      expect(without.status, part).not.toBe(0);
+      expect(without.stderr, part).toContain(join('dist', 'parts', `${part}.cjs`));
+      const whole = run(ACRX_BIN, partArgs, env);
+      expect({ part, status: whole.status, stderr: whole.stderr }).toEqual({ part, status: 0, stderr: '' });
+      expected(whole.stdout);
+    }
   });
 
   it('nor does a manifest read, whose digest loads crypto only once it is computed', () => {
@@ -208,6 +225,19 @@ describe('acrx writing to a full pipe its reader left non-blocking', () => {
     });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(result.stdout).toBe('x'.repeat(4_000) + expected);
+  });
+});
+
+describe('acrx writing to a full disk', () => {
+  it.each([
+    ['a result', ['completion', 'bash']],
+    ["a stored help text (bin/acrx.cjs's own write)", ['repository', '--help']],
+    ['the version', ['--version']],
+  ])('ends %s with exit 1 and a line saying so, not in silence', (_, args) => {
+    // /dev/full takes no byte: every write fails with ENOSPC.
+    const result = spawnSync('sh', ['-c', 'exec "$@" > /dev/full', 'sh', process.execPath, ACRX_BIN, ...args], { env: isolatedEnv({}), encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^ERROR: cannot write the output: ENOSPC: no space left on device/);
   });
 });
 

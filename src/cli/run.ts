@@ -32,8 +32,8 @@ export async function run(): Promise<void> {
     exitsAfterRun: true,
   });
   process.exitCode = code;
-  // Nothing is pending once main() returned, but undici's closed sockets can hold the event loop for
-  // a fifth of a second: exit as soon as the output is flushed.
+  // Nothing is pending once main() returned but the registry connections, left open for the operating
+  // system to close (exitsAfterRun): exit as soon as the output is flushed.
   await Promise.all([flushed(stdout), flushed(stderr)]);
   process.exit(code);
 }

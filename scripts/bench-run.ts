@@ -1,13 +1,31 @@
-// Runs measured processes for scripts/bench.ts: wall time from spawn to exit as this process sees it
-// (what a script calling the command waits), sides interleaved round by round. Peak RSS comes from
-// /usr/bin/time (the kernel's maxrss of the process it waited for, the same for node and skopeo). For
-// short runs it is read in untimed runs of its own: the wrapper adds ~4 ms to a process, too much
-// beside `node -e 0`'s ~70 ms.
+// Runs measured processes for scripts/bench.ts, sides interleaved round by round. Wall time from start
+// to exit is taken by a small perl process that forks the command and waits for it, as an outside
+// timer (hyperfine, time(1)) takes it: timed from here, each run would also count forking this process,
+// whose heap grows as it seeds and measures (seen: 10-20 ms a run on a 2-core VM, which lowered every
+// start-up ratio). perl is Essential on Debian and Ubuntu; without it, runs are timed from here. Peak
+// RSS comes from /usr/bin/time (the kernel's maxrss of the process it waited for, the same for node and
+// skopeo). For short runs it is read in untimed runs of its own: the wrapper adds ~4 ms to a process,
+// too much beside `node -e 0`'s ~70 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const TIME = '/usr/bin/time';
+const PERL = '/usr/bin/perl';
+// Forks the command, waits for it, writes the seconds between to the file named first, and exits as
+// the command did (128 + the signal that killed it).
+const PERL_TIMER = [
+  'use Time::HiRes qw(time);',
+  'my $out = shift;',
+  'my $started = time;',
+  'my $pid = fork() // die "fork: $!";',
+  'if ($pid == 0) { exec { $ARGV[0] } @ARGV; exit 127 }',
+  'waitpid($pid, 0);',
+  'my $status = $?;',
+  'my $seconds = time - $started;',
+  'open(my $fh, ">", $out) or die "$out: $!"; print $fh $seconds; close $fh;',
+  'exit($status & 127 ? 128 + ($status & 127) : $status >> 8);',
+].join(' ');
 /** Untimed runs that read the peak RSS of short runs: a busy machine moves it (GC falls behind). */
 const RSS_SAMPLES = 3;
 
@@ -74,6 +92,18 @@ export function hasTimeCommand(): boolean {
 
 const measuresRss = hasTimeCommand();
 
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether runs are timed by perl (else from this process: see the top of this file). */
+export const timedOutside = executable(PERL);
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -86,8 +116,10 @@ let runSerial = 0;
 /** Runs the command once; fails with its stderr when it exits non-zero or its answer is wrong. */
 export function runOnce(command: Command, scratch: string, options: { rss?: boolean } = {}): Promise<Run> {
   const rssFile = path.join(scratch, `rss-${process.pid}-${++runSerial}`);
+  const timeFile = path.join(scratch, `time-${process.pid}-${runSerial}`);
   const wrapped = measuresRss && options.rss === true;
-  const [file, args] = wrapped ? [TIME, ['-f', '%M', '-o', rssFile, command.file, ...command.args]] : [command.file, command.args];
+  const [measured, measuredArgs] = wrapped ? [TIME, ['-f', '%M', '-o', rssFile, command.file, ...command.args]] : [command.file, command.args];
+  const [file, args] = timedOutside ? [PERL, ['-e', PERL_TIMER, timeFile, measured, ...measuredArgs]] : [measured, measuredArgs];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     // Its own process group, so an interrupted bench can kill what /usr/bin/time started too.
@@ -105,8 +137,17 @@ export function runOnce(command: Command, scratch: string, options: { rss?: bool
       reject(error);
     });
     child.on('close', (status, signal) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let seconds = Number(process.hrtime.bigint() - started) / 1e9;
       live.delete(child);
+      if (timedOutside) {
+        try {
+          seconds = Number(readFileSync(timeFile, 'utf8'));
+        } catch (error) {
+          reject(new Error(`the timer wrote no time for ${path.basename(command.file)} ${command.args.join(' ')}: ${String(error)}`));
+          return;
+        }
+        rmSync(timeFile, { force: true });
+      }
       let rssKiB: number | undefined;
       if (wrapped) {
         // With -o, /usr/bin/time writes "Command exited with non-zero status N" there too, before %M.

@@ -20,7 +20,7 @@ import { withAuth } from '../test/support/seed.js';
 import { createTestCa, type TestCa } from '../test/support/tls.js';
 import { requireBinary } from '../test/support/tools.js';
 import { renderRawRuns, renderSections, ratio, rssTarget, timeTarget, type CountRow, type RatioRow, type Section, type Target } from './bench-report.js';
-import { compare, hasTimeCommand, killLiveChildren, runOnce, type Command, type Side, type SideResult } from './bench-run.js';
+import { compare, hasTimeCommand, killLiveChildren, runOnce, timedOutside, type Command, type Side, type SideResult } from './bench-run.js';
 import { measureArtifacts } from './bench-artifacts.js';
 import { measureHostile } from './bench-hostile.js';
 import { seedRepository, type SeededRepository } from './bench-seed.js';
@@ -543,7 +543,10 @@ function report(fixtures: Fixtures, startup: RatioRow[], perTag: RatioRow[], hug
     `- whole run ${minutes.toFixed(1)} min, of which seeding ${fixtures.seedSeconds.toFixed(0)} s ` +
       `(${fixtures.linkedTags.toLocaleString('en')} tags written as the registry's link files, everything else through the API)`,
     '',
-    'Times are medians of interleaved runs (acrx, baseline, acrx, baseline, ...), timed from spawn to exit by the bench. ' +
+    'Times are medians of interleaved runs (acrx, baseline, acrx, baseline, ...), ' +
+      (timedOutside
+        ? 'each timed from start to exit by a small perl process that forks it and waits, as an outside timer does (not from the bench, whose own fork would add to every run). '
+        : 'each timed from spawn to exit by the bench (perl, the outside timer, is missing: every run also counts forking the bench). ') +
       "The ratio is the median of the rounds' own ratios (each acrx run over the baseline run beside it); the ratio of the two medians is in brackets. " +
       'Targets are issue 8\'s, judged on the first; one not met does not fail the run. ' +
       "Peak RSS is the kernel's maxrss of the process as `/usr/bin/time -f %M` reports it, for node and skopeo alike (MB = 2^20 bytes): " +

@@ -7,8 +7,9 @@
 // skopeo). For short runs it is read in untimed runs of its own: the wrapper adds ~4 ms to a process,
 // too much beside `node -e 0`'s ~70 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { isExecutable } from '../test/support/tools.js';
 
 const TIME = '/usr/bin/time';
 const PERL = '/usr/bin/perl';
@@ -82,27 +83,13 @@ export function killLiveChildren(): void {
 }
 
 export function hasTimeCommand(): boolean {
-  try {
-    accessSync(TIME, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return isExecutable(TIME);
 }
 
 const measuresRss = hasTimeCommand();
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether runs are timed by perl (else from this process: see the top of this file). */
-export const timedOutside = executable(PERL);
+export const timedOutside = isExecutable(PERL);
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -15,7 +15,7 @@ const installHints: Record<TestTool, string> = {
   script: 'run `sudo apt-get install -y bsdutils` (util-linux script(1): the tests type at a real pseudo-terminal with it)',
 };
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
